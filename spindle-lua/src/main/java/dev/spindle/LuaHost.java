@@ -1,0 +1,270 @@
+package dev.spindle;
+
+import dev.spindle.kernel.reactor.Reactor;
+import dev.spindle.kernel.reactor.Timer;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import party.iroiro.luajava.JFunction;
+import party.iroiro.luajava.Lua;
+import party.iroiro.luajava.LuaException;
+import party.iroiro.luajava.lua54.Lua54;
+
+/**
+ * One run: a reactor, the Lua state it owns, and the loop that drives the state's scheduler
+ * ({@code spindle/sched.lua}).
+ *
+ * <p>Concurrency: the Lua state and every field marked "reactor only" are touched only on the reactor
+ * thread. {@link #stop} and {@link #result} may be called from any thread.
+ *
+ * <p>The loop: a turn hands the fired timers to the scheduler, which resumes runnable script threads (a
+ * bounded number per turn) and reports how many are still runnable and whether the run has ended. With
+ * nothing runnable the reactor sleeps until a timer or another thread wakes it; with nothing runnable and
+ * nothing that could wake it ({@link Reactor#wakeSources()} at zero), the run is deadlocked.
+ */
+final class LuaHost {
+  /** A script to run: its name for messages, its bytes, its directory (or null) and its arguments. */
+  record Script(String name, byte[] source, Path dir, List<String> args) {}
+
+  private static final int MULTRET = -1; // lua.h LUA_MULTRET
+
+  private final String threadName;
+  private final Script script;
+  private final List<Path> modulePath;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final CompletableFuture<ScriptResult> result = new CompletableFuture<>();
+  private volatile Reactor reactor; // set once by start
+
+  private Lua lua; // reactor only; null once closed
+  private int hostRef; // reactor only: the table prelude.lua returned
+  private final Map<Integer, Timer> timers = new HashMap<>(); // reactor only
+  private final List<Integer> fired = new ArrayList<>(); // reactor only: timers fired since the last turn
+  private int nextTimer; // reactor only
+  private boolean turnQueued; // reactor only
+
+  LuaHost(String threadName, Script script, List<Path> modulePath, PrintStream out, PrintStream err) {
+    this.threadName = threadName;
+    this.script = script;
+    this.modulePath = modulePath;
+    this.out = out;
+    this.err = err;
+  }
+
+  CompletableFuture<ScriptResult> result() {
+    return result;
+  }
+
+  void start() {
+    reactor = Reactor.start(threadName);
+    reactor.execute(this::boot);
+  }
+
+  void stop(String why) {
+    Reactor r = reactor;
+    if (r != null && !result.isDone()) {
+      r.execute(() -> fail(new ScriptException(script.name() + ": " + why, null)));
+    }
+  }
+
+  void awaitTermination() {
+    Reactor r = reactor;
+    if (r != null && !r.inLoop()) r.close();
+  }
+
+  /* ---------------- reactor thread ---------------- */
+
+  private void boot() {
+    try {
+      lua = new Lua54();
+      lua.openLibraries();
+      LuaHostLib.push(lua, this);
+      lua.load(LuaHostLib.resource("spindle/prelude.lua"), "@[spindle]/prelude.lua");
+      lua.insert(-2); // prelude below K
+      lua.push(packagePath());
+      lua.pCall(2, 1);
+      hostRef = lua.ref();
+    } catch (LuaException | IllegalStateException e) {
+      fail(new ScriptException("cannot start a Lua state: " + e.getMessage(), null));
+      return;
+    }
+    try {
+      lua.load(direct(script.source()), "@" + script.name());
+    } catch (LuaException e) {
+      fail(new ScriptException(e.getMessage(), null));
+      return;
+    }
+    lua.createTable(script.args().size(), 1);
+    lua.push(script.name());
+    lua.rawSetI(-2, 0);
+    for (int i = 0; i < script.args().size(); i++) {
+      lua.push(script.args().get(i));
+      lua.rawSetI(-2, i + 1);
+    }
+    lua.setGlobal("arg");
+    int fn = lua.ref();
+    lua.refGet(hostRef);
+    lua.getField(-1, "start");
+    lua.refGet(fn);
+    lua.unref(fn);
+    lua.push(script.name());
+    for (String a : script.args()) lua.push(a);
+    if (!call(2 + script.args().size(), 0)) return;
+    queueTurn();
+  }
+
+  private String packagePath() {
+    StringBuilder p = new StringBuilder();
+    List<Path> dirs = new ArrayList<>();
+    if (script.dir() != null) dirs.add(script.dir());
+    dirs.addAll(modulePath);
+    for (Path d : dirs) {
+      String s = d.toString();
+      p.append(s).append("/?.lua;").append(s).append("/?/init.lua;");
+    }
+    return p.isEmpty() ? "" : p.substring(0, p.length() - 1);
+  }
+
+  private void queueTurn() {
+    if (!turnQueued) {
+      turnQueued = true;
+      reactor.execute(this::turn);
+    }
+  }
+
+  private void turn() {
+    turnQueued = false;
+    if (lua == null) return;
+    lua.refGet(hostRef);
+    lua.getField(-1, "turn");
+    for (int id : fired) lua.push(id);
+    int n = fired.size();
+    fired.clear();
+    if (!call(n, 2)) return;
+    long runnable = lua.toInteger(-2);
+    boolean ended = lua.toBoolean(-1);
+    lua.setTop(0);
+    if (ended) {
+      end();
+    } else if (runnable > 0) {
+      queueTurn();
+    } else if (reactor.wakeSources() == 0) {
+      String report = hostString("deadlock");
+      if (report != null) fail(new DeadlockException(report));
+    }
+  }
+
+  /** Calls the function below {@code nargs} arguments (above the host table); false if the run failed. */
+  private boolean call(int nargs, int nresults) {
+    try {
+      lua.pCall(nargs, nresults);
+      return true;
+    } catch (LuaException e) {
+      fail(new ScriptException("Spindle internal error: " + e.getMessage(), null));
+      return false;
+    }
+  }
+
+  private String hostString(String fname) {
+    lua.setTop(0);
+    lua.refGet(hostRef);
+    lua.getField(-1, fname);
+    if (!call(0, 1)) return null;
+    String s = lua.isNil(-1) ? null : LuaValues.string(lua, -1);
+    lua.setTop(0);
+    return s;
+  }
+
+  private void end() {
+    lua.setTop(0);
+    lua.refGet(hostRef);
+    lua.getField(-1, "outcome");
+    if (!call(0, MULTRET)) return;
+    int top = lua.getTop();
+    String kind = LuaValues.string(lua, 2);
+    ScriptResult ok = null;
+    ScriptException failure = null;
+    switch (kind) {
+      case "ok" -> {
+        List<Object> values = new ArrayList<>();
+        for (int i = 3; i <= top; i++) values.add(LuaValues.toJava(lua, i));
+        ok = new ScriptResult(values, 0);
+      }
+      case "exit" -> ok = new ScriptResult(List.of(), (int) lua.toInteger(3));
+      default -> failure = new ScriptException(LuaValues.string(lua, 3), LuaValues.string(lua, 4));
+    }
+    String unread = hostString("unreported");
+    if (unread != null) err.println(unread);
+    if (failure != null) {
+      fail(failure);
+    } else {
+      ScriptResult done = ok;
+      close(() -> result.complete(done));
+    }
+  }
+
+  private void fail(ScriptException e) {
+    close(() -> result.completeExceptionally(e));
+  }
+
+  /** Closes the Lua state and the reactor, then settles the result. Idempotent. */
+  private void close(Runnable settle) {
+    if (lua != null) {
+      try {
+        lua.setTop(0);
+        lua.refGet(hostRef);
+        lua.getField(-1, "flush");
+        lua.pCall(0, 0);
+      } catch (LuaException | IllegalStateException ignored) {
+        // the state may not have finished booting; nothing to flush then
+      }
+      for (Timer t : timers.values()) t.cancel();
+      timers.clear();
+      lua.close();
+      lua = null;
+      out.flush();
+      reactor.close();
+    }
+    settle.run();
+  }
+
+  /* ---------------- host functions, called from Lua on the reactor thread ---------------- */
+
+  int armTimer(long ms) {
+    int id = ++nextTimer;
+    timers.put(id, reactor.schedule(ms * 1_000_000L, () -> {
+      timers.remove(id);
+      fired.add(id);
+      queueTurn();
+    }));
+    return id;
+  }
+
+  void cancelTimer(int id) {
+    Timer t = timers.remove(id);
+    if (t != null) t.cancel();
+  }
+
+  void write(ByteBuffer bytes) {
+    byte[] b = new byte[bytes.remaining()];
+    bytes.get(b);
+    out.write(b, 0, b.length);
+  }
+
+  static double clock() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() + now.getNano() / 1e9;
+  }
+
+  static ByteBuffer direct(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.allocateDirect(bytes.length);
+    b.put(bytes).flip();
+    return b;
+  }
+}

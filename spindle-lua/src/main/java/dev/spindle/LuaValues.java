@@ -1,0 +1,58 @@
+package dev.spindle;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import party.iroiro.luajava.Lua;
+
+/** Converts Lua values on a stack to Java values, byte-exact for strings. */
+final class LuaValues {
+  private static final int MAX_DEPTH = 32;
+
+  private LuaValues() {}
+
+  /** The string at {@code idx} decoded as UTF-8 (Lua strings are bytes; JNI's modified UTF-8 is not used). */
+  static String string(Lua lua, int idx) {
+    ByteBuffer b = lua.toBuffer(idx);
+    if (b == null) return null;
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * nil → null, booleans, integers → Long, floats → Double, strings → String, tables → Map (keys and
+   * values converted; nesting deeper than 32 levels, or a cycle, ends in the string 'table'),
+   * anything else → its type name.
+   */
+  static Object toJava(Lua lua, int idx) {
+    return toJava(lua, idx < 0 ? lua.getTop() + 1 + idx : idx, 0);
+  }
+
+  private static Object toJava(Lua lua, int idx, int depth) {
+    return switch (lua.type(idx)) {
+      case NIL, NONE -> null;
+      case BOOLEAN -> lua.toBoolean(idx);
+      case NUMBER -> lua.isInteger(idx) ? (Object) lua.toInteger(idx) : (Object) lua.toNumber(idx);
+      case STRING -> string(lua, idx);
+      case TABLE -> depth >= MAX_DEPTH ? describe(lua, idx) : table(lua, idx, depth);
+      default -> describe(lua, idx);
+    };
+  }
+
+  private static Map<Object, Object> table(Lua lua, int idx, int depth) {
+    Map<Object, Object> map = new LinkedHashMap<>();
+    lua.pushNil();
+    while (lua.next(idx) != 0) {
+      int top = lua.getTop();
+      map.put(toJava(lua, top - 1, depth + 1), toJava(lua, top, depth + 1));
+      lua.pop(1);
+    }
+    return map;
+  }
+
+  private static String describe(Lua lua, int idx) {
+    return lua.type(idx).name().toLowerCase();
+  }
+}

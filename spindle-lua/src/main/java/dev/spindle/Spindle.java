@@ -1,0 +1,120 @@
+package dev.spindle;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Spindle runtime, as a Java program embeds it: runs Lua 5.4 scripts whose threads are coroutines.
+ * Each {@link #run} gets its own reactor (an OS thread with its own Lua state). Thread-safe.
+ *
+ * <pre>{@code
+ * try (Spindle spindle = Spindle.builder().build()) {
+ *   ScriptResult r = spindle.run(Path.of("hello.lua")).join();
+ * }
+ * }</pre>
+ */
+public final class Spindle implements AutoCloseable {
+  private final List<Path> modulePath;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Set<LuaHost> running = ConcurrentHashMap.newKeySet(); // runs not yet ended
+  private final AtomicInteger runs = new AtomicInteger();
+  private volatile boolean closed;
+
+  private Spindle(Builder b) {
+    this.modulePath = List.copyOf(b.modulePath);
+    this.out = b.out;
+    this.err = b.err;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Spindle's version. */
+  public static String version() {
+    String v = Spindle.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0-SNAPSHOT" : v;
+  }
+
+  /**
+   * Runs the script file as the main thread of a new run; {@code args} become {@code arg[1..n]} and the
+   * chunk's {@code ...}. {@code require} looks in the script's directory first, then the module path.
+   */
+  public ScriptRun run(Path script, String... args) {
+    Objects.requireNonNull(script, "script");
+    byte[] source;
+    try {
+      source = Files.readAllBytes(script);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read script " + script + ": " + e.getMessage(), e);
+    }
+    Path dir = script.toAbsolutePath().getParent();
+    return start(new LuaHost.Script(script.toString(), source, dir, List.of(args)));
+  }
+
+  /** Runs {@code source} as the main thread of a new run; {@code name} names the chunk in messages. */
+  public ScriptRun run(String name, String source, String... args) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(source, "source");
+    return start(new LuaHost.Script(name, source.getBytes(StandardCharsets.UTF_8), null, List.of(args)));
+  }
+
+  private ScriptRun start(LuaHost.Script script) {
+    if (closed) throw new IllegalStateException("Spindle is closed");
+    LuaHost host = new LuaHost("spindle-run-" + runs.incrementAndGet(), script, modulePath, out, err);
+    running.add(host);
+    host.result().whenComplete((r, e) -> running.remove(host));
+    host.start();
+    return new ScriptRun(host);
+  }
+
+  /** Stops every run still going and waits for their reactors to end. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    for (LuaHost h : running) h.stop("Spindle closed");
+    for (LuaHost h : running) h.awaitTermination();
+  }
+
+  /** Configures a {@link Spindle}. Not thread-safe. */
+  public static final class Builder {
+    private final List<Path> modulePath = new ArrayList<>();
+    private PrintStream out = System.out;
+    private PrintStream err = System.err;
+
+    private Builder() {}
+
+    /** Adds directories where {@code require} looks for {@code NAME.lua} and {@code NAME/init.lua}. */
+    public Builder modulePath(List<Path> dirs) {
+      for (Path d : Objects.requireNonNull(dirs, "dirs")) modulePath.add(Objects.requireNonNull(d, "dir"));
+      return this;
+    }
+
+    /** Where scripts' {@code print} writes. Default: System.out. */
+    public Builder stdout(PrintStream out) {
+      this.out = Objects.requireNonNull(out, "out");
+      return this;
+    }
+
+    /** Where unread worker errors are reported. Default: System.err. */
+    public Builder stderr(PrintStream err) {
+      this.err = Objects.requireNonNull(err, "err");
+      return this;
+    }
+
+    public Spindle build() {
+      return new Spindle(this);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+-- Sets up a fresh Lua state for scripts and returns the host's entry points.
+-- Called once per state with the host functions K and the module path (a package.path string).
+local K, path = ...
+
+-- Sandbox: no Java reflection, no native C modules (ecosystem.md 2.2 item 3).
+java = nil
+package.loaded.java = nil
+package.loadlib = nil
+package.cpath = ""
+package.path = path
+
+-- Loads one of Spindle's internal chunks with the given arguments.
+local function internal(name, ...)
+  local src = K.source(name)
+  if not src then error("missing internal module " .. name) end
+  return assert(load(src, "@[spindle]/" .. name .. ".lua", "t"))(...)
+end
+
+local S = internal("sched", K)
+coroutine = internal("coroutine", S)
+package.loaded.coroutine = coroutine
+
+-- Spindle's own modules: the NSE ones get the scheduler; the rest come from the class path.
+for _, name in ipairs { "nmap", "stdnse" } do
+  package.preload[name] = function() return internal(name, S, K) end
+end
+
+local function classpath_searcher(name)
+  local src = K.libsource(name)
+  if not src then return "\n\tno module '" .. name .. "' in Spindle's library" end
+  local chunk = "@[spindle]/lib/" .. name:gsub("%.", "/") .. ".lua"
+  return assert(load(src, chunk, "t")), chunk
+end
+
+-- package.preload, Spindle's library, then package.path; no C searchers.
+local searchers = package.searchers
+package.searchers = { searchers[1], classpath_searcher, searchers[2] }
+
+-- print goes to the host's output stream, so embedders can capture it.
+local tostring, concat, select = tostring, table.concat, select
+function print(...)
+  local n = select("#", ...)
+  local parts = {}
+  for i = 1, n do parts[i] = tostring((select(i, ...))) end
+  K.out(concat(parts, "\t", 1, n) .. "\n")
+end
+
+-- os.exit ends the run with a status instead of ending the JVM.
+function os.exit(code)
+  if code == nil or code == true then code = 0 elseif code == false then code = 1 end
+  if math.type(code) ~= "integer" then
+    error(("bad argument #1 to 'exit' (integer expected, got %s)"):format(type(code)), 2)
+  end
+  io.stdout:flush()
+  S.exit(code)
+  S.block("os.exit")
+end
+
+local host = {}
+
+-- Starts `fn` (a loaded script chunk) as the main thread of the run, with `...` as its arguments.
+function host.start(fn, name, ...)
+  S.spawn(coroutine.create(fn), "main (" .. name .. ")", nil, false, table.pack(...))
+end
+
+host.turn = S.turn
+host.outcome = S.outcome
+host.unreported = S.unreported
+host.deadlock = S.deadlock
+
+function host.flush()
+  io.stdout:flush()
+  io.stderr:flush()
+end
+
+return host
