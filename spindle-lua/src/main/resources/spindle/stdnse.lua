@@ -7,15 +7,16 @@ local M = {}
 -- Starts `main(...)` as a worker of the calling script. It runs once the caller blocks or ends (after the
 -- threads already runnable); its return values are discarded. Returns the worker's coroutine and a
 -- status function: coroutine.status of the worker, and, once it is dead, the error that ended it or nil.
-function M.new_thread(main, ...)
+function M.new_thread(...)
+  local main = ...
   if type(main) ~= "function" then
     error(("bad argument #1 to 'stdnse.new_thread' (function expected, got %s)"):format(
-      select("#", main) == 0 and "no value" or type(main)), 2)
+      select("#", ...) == 0 and "no value" or type(main)), 2)
   end
   local parent = S.cur
   if not parent then error("stdnse.new_thread can only be run from an active script", 2) end
   local co = create(main)
-  local t = S.spawn(co, nil, parent.script, true, table.pack(...))
+  local t = S.spawn(co, nil, parent.script, true, table.pack(select(2, ...)))
   t.name = ("worker %d (started at %s)"):format(t.id, S.where(coroutine.running()))
   local function status_fn()
     local err = t.err

@@ -1,0 +1,4 @@
+local function inner()
+  error("script failed here")
+end
+inner()

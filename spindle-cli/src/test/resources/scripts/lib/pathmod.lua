@@ -1,0 +1,1 @@
+return { name = "found through SPINDLE_PATH" }
