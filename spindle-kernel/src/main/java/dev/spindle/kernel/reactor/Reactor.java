@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,10 +47,19 @@ public final class Reactor implements AutoCloseable {
     return loop.inEventLoop();
   }
 
-  /** Runs {@code task} on the reactor thread after every task submitted before it. Any thread. */
-  public void execute(Runnable task) {
+  /**
+   * Runs {@code task} on the reactor thread after every task submitted before it. Any thread. Returns
+   * false, dropping the task, once the reactor is closing: what it owned is gone, so there is nothing
+   * left for the task to act on.
+   */
+  public boolean execute(Runnable task) {
     Objects.requireNonNull(task, "task");
-    loop.execute(task);
+    try {
+      loop.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
   }
 
   /**
