@@ -46,7 +46,7 @@ local function wakefirst(q, ...)
     q[h], k[h] = nil, nil
     h = h + 1
     if S.wake(th, ticket, ...) then
-      q.h = h
+      if h > t then q.h, q.t = 1, 0 else q.h = h end -- restart at 1 when empty: no table growth
       return th
     end
   end
@@ -73,6 +73,7 @@ local function newmutex(obj)
   release = function()
     if holder and holder.dtors then holder.dtors[m] = nil end
     owner, holder = nil, nil
+    if waiters.h > waiters.t then return end
     local th = wakefirst(waiters)
     if th then
       owner, holder = th.wantco, th

@@ -2,7 +2,9 @@
 -- Called once per state with the host functions K and the module path (a package.path string).
 local K, path = ...
 
--- Sandbox: no Java reflection, no native C modules (ecosystem.md 2.2 item 3).
+-- Sandbox: no Java reflection, no native C modules (ecosystem.md 2.2 item 3), no precompiled chunks
+-- (malformed bytecode can crash the Lua VM, and with it the JVM).
+local rawload, rawloadfile = load, loadfile
 java = nil
 package.loaded.java = nil
 package.loadlib = nil
@@ -16,13 +18,33 @@ local function internal(name, ...)
   return assert(load(src, "@[spindle]/" .. name .. ".lua", "t"))(...)
 end
 
+function load(chunk, name, mode, ...)
+  if mode ~= nil and mode ~= "t" and mode ~= "bt" and mode ~= "tb" then
+    return nil, "attempt to load a binary chunk (mode is '" .. tostring(mode) .. "')"
+  end
+  return rawload(chunk, name, "t", ...)
+end
+
+function loadfile(name, mode, ...)
+  if mode ~= nil and mode ~= "t" and mode ~= "bt" and mode ~= "tb" then
+    return nil, "attempt to load a binary chunk (mode is '" .. tostring(mode) .. "')"
+  end
+  return rawloadfile(name, "t", ...)
+end
+
+function dofile(name)
+  local f = assert(loadfile(name))
+  return f()
+end
+
 local S = internal("sched", K)
+local copy = internal("copy", rawload)
 coroutine = internal("coroutine", S)
 package.loaded.coroutine = coroutine
 
 -- Spindle's own modules: the NSE ones get the scheduler; the rest come from the class path.
-for _, name in ipairs { "nmap", "stdnse" } do
-  package.preload[name] = function() return internal(name, S, K) end
+for _, name in ipairs { "nmap", "stdnse", "session", "script" } do
+  package.preload[name] = function() return internal(name, S, K, copy) end
 end
 
 local function classpath_searcher(name)
@@ -63,7 +85,15 @@ function host.start(fn, name, ...)
   S.spawn(coroutine.create(fn), "main (" .. name .. ")", nil, false, table.pack(...))
 end
 
+-- The same with arguments copied from another state (a background script's).
+function host.start_copied(fn, name, bytes)
+  local args = table.pack(copy.decode(bytes, _G))
+  arg = table.move(args, 1, args.n, 1, { [0] = name })
+  S.spawn(coroutine.create(fn), "main (" .. name .. ")", nil, false, args)
+end
+
 host.turn = S.turn
+host.unwind = S.unwind
 host.outcome = S.outcome
 host.unreported = S.unreported
 host.deadlock = S.deadlock

@@ -32,8 +32,9 @@ local rq, head, tail = {}, 1, 0 -- run queue: rq[head..tail]
 local nextid = 0
 local live = {} -- thread -> true, every thread not DONE and not abandoned
 local failed = {} -- workers that ended with an error, in order
-local timers = {} -- timer id -> thread; tickets[id] -> its ticket
-local tickets = {}
+local expected = {} -- event id (a timer, a wait on another OS thread) -> the thread it wakes
+local tickets = {} -- event id -> the ticket of that thread's wait
+local unwinders = {} -- functions to run if the run fails or is stopped (script.on_unwind)
 local outcome -- set when the main thread of the run ends: { kind, ... }
 
 local function push(t)
@@ -64,6 +65,12 @@ local function where(co)
   return "?"
 end
 S.where = where
+
+-- The name of thread `t` in reports; a worker's is built from where it was started, on demand.
+local function name(t)
+  return t.name or ("worker %d (started at %s%s)"):format(t.id, t.src or "?", t.line and (":" .. t.line) or "")
+end
+S.name = name
 
 -- Creates a thread record for coroutine `co`; `first` holds the values of its first resume (or nil).
 function S.spawn(co, name, script, worker, first)
@@ -107,28 +114,42 @@ function S.wake(t, ticket, ...)
   return true
 end
 
+-- Makes host event `id` wake the current thread's wait with `ticket`; its value becomes block's result.
+function S.expect(id, ticket)
+  expected[id], tickets[id] = S.cur, ticket
+end
+
 -- Arms a host timer that wakes the current thread after `ms`; returns the timer id.
 function S.timer(ms, ticket)
   local id = K.timer(ms)
-  timers[id], tickets[id] = S.cur, ticket
+  S.expect(id, ticket)
   return id
 end
 
-function S.cancel_timer(id)
-  if timers[id] then
-    timers[id], tickets[id] = nil, nil
-    K.cancel(id)
+local function fire(id, value)
+  local t = expected[id]
+  if t then
+    expected[id] = nil
+    local ticket = tickets[id]
+    tickets[id] = nil
+    if value == nil then S.wake(t, ticket) else S.wake(t, ticket, value) end
   end
 end
 
-local function fire(id)
-  local t = timers[id]
-  if t then
-    timers[id] = nil
-    local ticket = tickets[id]
-    tickets[id] = nil
-    S.wake(t, ticket)
+function S.on_unwind(fn)
+  unwinders[#unwinders + 1] = fn
+end
+
+-- Runs the unwind functions once, newest first; their errors are reported, not raised.
+function S.unwind()
+  local fns = unwinders
+  unwinders = {}
+  local errs = {}
+  for i = #fns, 1, -1 do
+    local ok, e = pcall(fns[i])
+    if not ok then errs[#errs + 1] = "unwind function failed: " .. errtext(e) end
   end
+  if #errs > 0 then return table.concat(errs, "\n") end
 end
 
 -- Ends thread `t`: runs its destructors and keeps the error.
@@ -163,6 +184,8 @@ local function finish(t, err, tb, ...)
     end
   end
   if err ~= nil then
+    local failed_unwind = S.unwind()
+    if failed_unwind then tb = tb .. "\n" .. failed_unwind end
     outcome = { "error", errtext(err), tb }
   elseif not outcome then
     outcome = pack("ok", ...)
@@ -198,10 +221,10 @@ local function step(t)
   return after(t, resume(t.co))
 end
 
--- One scheduler turn, called by the host: deliver fired timers, then resume runnable threads.
--- Returns the number of threads still runnable, and true once the run has an outcome.
+-- One scheduler turn, called by the host with (event id, value) pairs: deliver the events, then resume
+-- runnable threads. Returns the number of threads still runnable, and true once the run has an outcome.
 function S.turn(...)
-  for i = 1, select("#", ...) do fire((select(i, ...))) end
+  for i = 1, select("#", ...), 2 do fire(select(i, ...)) end
   local n = 0
   while head <= tail and n < BUDGET and not outcome do
     local t = rq[head]
@@ -230,7 +253,7 @@ function S.unreported()
   local out = {}
   for _, t in ipairs(failed) do
     if not t.seen then
-      out[#out + 1] = ("%s failed: %s"):format(t.name, t.tb)
+      out[#out + 1] = ("%s failed: %s"):format(name(t), t.tb)
     end
   end
   failed = {}
@@ -245,7 +268,7 @@ function S.deadlock()
   table.sort(list, function(a, b) return a.id < b.id end)
   local lines = { "deadlock: every thread waits and nothing can wake any of them" }
   for _, t in ipairs(list) do
-    lines[#lines + 1] = ("  %s at %s waits on %s"):format(t.name, where(t.inner or t.co), t.what or "?")
+    lines[#lines + 1] = ("  %s at %s waits on %s"):format(name(t), where(t.inner or t.co), t.what or "?")
   end
   return table.concat(lines, "\n")
 end

@@ -1,6 +1,6 @@
 -- The stdnse module's thread part: new_thread, base, sleep.
 local S, K = ...
-local create, status = coroutine.create, coroutine.status
+local create, status, getinfo = coroutine.create, coroutine.status, debug.getinfo
 
 local M = {}
 
@@ -16,8 +16,11 @@ function M.new_thread(...)
   local parent = S.cur
   if not parent then error("stdnse.new_thread can only be run from an active script", 2) end
   local co = create(main)
-  local t = S.spawn(co, nil, parent.script, true, table.pack(select(2, ...)))
-  t.name = ("worker %d (started at %s)"):format(t.id, S.where(coroutine.running()))
+  local t = S.spawn(co, nil, parent.script, true, select("#", ...) > 1 and table.pack(select(2, ...)) or nil)
+  -- where it was started, for reports; the name itself is built only if a report needs it (S.name)
+  local info = getinfo(2, "Sl")
+  if info and info.currentline > 0 then t.src, t.line = info.short_src, info.currentline
+  else t.src, t.line = S.where(coroutine.running()), nil end
   local function status_fn()
     local err = t.err
     if err ~= nil then t.seen = true end

@@ -2,7 +2,6 @@ package dev.spindle;
 
 import dev.spindle.kernel.reactor.Reactor;
 import dev.spindle.kernel.reactor.Timer;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import dev.spindle.kernel.wait.TaskWaiter;
 import party.iroiro.luajava.JFunction;
 import party.iroiro.luajava.Lua;
 import party.iroiro.luajava.LuaException;
@@ -29,32 +30,66 @@ import party.iroiro.luajava.lua54.Lua54;
  * nothing that could wake it ({@link Reactor#wakeSources()} at zero), the run is deadlocked.
  */
 final class LuaHost {
-  /** A script to run: its name for messages, its bytes, its directory (or null) and its arguments. */
-  record Script(String name, byte[] source, Path dir, List<String> args) {}
+  /**
+   * A script to run: its name for messages, its bytes, its directory (or null), and its arguments: plain
+   * strings, or values copied from another state (bytes of spindle/copy.lua's encoding, or null).
+   */
+  record Script(String name, byte[] source, Path dir, List<String> args, byte[] copiedArgs) {}
 
   private static final int MULTRET = -1; // lua.h LUA_MULTRET
 
-  private final String threadName;
+  private final Spindle spindle;
+  private final long handle;
+  private final LuaHost parent; // the script that started this one in the background, or null
   private final Script script;
-  private final List<Path> modulePath;
-  private final PrintStream out;
-  private final PrintStream err;
   private final CompletableFuture<ScriptResult> result = new CompletableFuture<>();
+  private final long startNanos = System.nanoTime();
+  private final List<LuaHost> children = new CopyOnWriteArrayList<>(); // background scripts started here
+  private volatile boolean errorSeen; // someone read this run's error through script.status
   private volatile Reactor reactor; // set once by start
 
   private Lua lua; // reactor only; null once closed
   private int hostRef; // reactor only: the table prelude.lua returned
   private final Map<Integer, Timer> timers = new HashMap<>(); // reactor only
-  private final List<Integer> fired = new ArrayList<>(); // reactor only: timers fired since the last turn
-  private int nextTimer; // reactor only
+  private final List<Object> events = new ArrayList<>(); // reactor only: (id, value) pairs since the last turn
+  private int nextEvent; // reactor only: ids of timers and waits, matched by sched.lua
   private boolean turnQueued; // reactor only
 
-  LuaHost(String threadName, Script script, List<Path> modulePath, PrintStream out, PrintStream err) {
-    this.threadName = threadName;
+  LuaHost(Spindle spindle, long handle, LuaHost parent, Script script) {
+    this.spindle = spindle;
+    this.handle = handle;
+    this.parent = parent;
     this.script = script;
-    this.modulePath = modulePath;
-    this.out = out;
-    this.err = err;
+  }
+
+  long handle() {
+    return handle;
+  }
+
+  Spindle spindle() {
+    return spindle;
+  }
+
+  boolean inBackground() {
+    return parent != null;
+  }
+
+  Script script() {
+    return script;
+  }
+
+  long elapsedMillis() {
+    return (System.nanoTime() - startNanos) / 1_000_000L;
+  }
+
+  void addChild(LuaHost child) {
+    children.add(child);
+  }
+
+  /** Marks this run's error as read; returns the result future. */
+  CompletableFuture<ScriptResult> readResult() {
+    errorSeen = true;
+    return result;
   }
 
   CompletableFuture<ScriptResult> result() {
@@ -62,14 +97,17 @@ final class LuaHost {
   }
 
   void start() {
-    reactor = Reactor.start(threadName);
+    reactor = Reactor.start("spindle-script-" + handle);
     reactor.execute(this::boot);
   }
 
   void stop(String why) {
     Reactor r = reactor;
     if (r != null && !result.isDone()) {
-      r.execute(() -> fail(new ScriptException(script.name() + ": " + why, null)));
+      r.execute(() -> {
+        if (lua != null) hostString("unwind");
+        fail(new ScriptException(script.name() + ": " + why, null));
+      });
     }
   }
 
@@ -110,12 +148,17 @@ final class LuaHost {
     lua.setGlobal("arg");
     int fn = lua.ref();
     lua.refGet(hostRef);
-    lua.getField(-1, "start");
+    lua.getField(-1, script.copiedArgs() == null ? "start" : "start_copied");
     lua.refGet(fn);
     lua.unref(fn);
     lua.push(script.name());
-    for (String a : script.args()) lua.push(a);
-    if (!call(2 + script.args().size(), 0)) return;
+    if (script.copiedArgs() != null) {
+      lua.push(direct(script.copiedArgs()));
+      if (!call(3, 0)) return;
+    } else {
+      for (String a : script.args()) lua.push(a);
+      if (!call(2 + script.args().size(), 0)) return;
+    }
     queueTurn();
   }
 
@@ -123,7 +166,7 @@ final class LuaHost {
     StringBuilder p = new StringBuilder();
     List<Path> dirs = new ArrayList<>();
     if (script.dir() != null) dirs.add(script.dir());
-    dirs.addAll(modulePath);
+    dirs.addAll(spindle.modulePath());
     for (Path d : dirs) {
       String s = d.toString();
       p.append(s).append("/?.lua;").append(s).append("/?/init.lua;");
@@ -143,9 +186,9 @@ final class LuaHost {
     if (lua == null) return;
     lua.refGet(hostRef);
     lua.getField(-1, "turn");
-    for (int id : fired) lua.push(id);
-    int n = fired.size();
-    fired.clear();
+    for (Object v : events) LuaValues.push(lua, v);
+    int n = events.size();
+    events.clear();
     if (!call(n, 2)) return;
     long runnable = lua.toInteger(-2);
     boolean ended = lua.toBoolean(-1);
@@ -200,13 +243,34 @@ final class LuaHost {
       default -> failure = new ScriptException(LuaValues.string(lua, 3), LuaValues.string(lua, 4));
     }
     String unread = hostString("unreported");
-    if (unread != null) err.println(unread);
+    if (unread != null) spindle.err().println(unread);
     if (failure != null) {
       fail(failure);
     } else {
       ScriptResult done = ok;
       close(() -> result.complete(done));
     }
+  }
+
+  /**
+   * Settles the result once the background scripts started by this run have ended too (a run waits for
+   * them, as a process waits for its non-daemon threads), and reports their unread errors.
+   */
+  private void settle(Runnable complete) {
+    CompletableFuture<?>[] all = children.stream().map(c -> c.result).toArray(CompletableFuture<?>[]::new);
+    CompletableFuture.allOf(all).whenComplete((v, e) -> {
+      for (LuaHost c : children) {
+        if (c.result.isCompletedExceptionally() && !c.errorSeen) {
+          c.result.exceptionally(x -> {
+            if (x instanceof ScriptException se) {
+              spindle.err().println("background script " + c.handle + " (" + c.script.name() + ") failed: " + se.traceback());
+            }
+            return null;
+          });
+        }
+      }
+      complete.run();
+    });
   }
 
   private void fail(ScriptException e) {
@@ -228,21 +292,48 @@ final class LuaHost {
       timers.clear();
       lua.close();
       lua = null;
-      out.flush();
+      spindle.out().flush();
       reactor.close();
     }
-    settle.run();
+    settle(settle);
   }
 
   /* ---------------- host functions, called from Lua on the reactor thread ---------------- */
 
   int armTimer(long ms) {
-    int id = ++nextTimer;
+    int id = ++nextEvent;
     timers.put(id, reactor.schedule(ms * 1_000_000L, () -> {
       timers.remove(id);
-      fired.add(id);
-      queueTurn();
+      post(id, null);
     }));
+    return id;
+  }
+
+  /** Delivers event {@code id} with {@code value} to the scheduler at the next turn. Reactor thread. */
+  private void post(int id, Object value) {
+    if (lua == null) return;
+    events.add(id);
+    events.add(value);
+    queueTurn();
+  }
+
+  /**
+   * Waits for the run {@code other} to end, for at most {@code timeoutMs} (negative: no limit). Returns
+   * the event id that will carry true (ended) or false (timed out). Reactor thread.
+   */
+  int awaitRun(LuaHost other, long timeoutMs) {
+    int id = ++nextEvent;
+    Timer[] timer = new Timer[1];
+    TaskWaiter waiter = new TaskWaiter(reactor, v -> {
+      if (timer[0] != null) timer[0].cancel();
+      post(id, Boolean.TRUE);
+    });
+    if (timeoutMs >= 0) {
+      timer[0] = reactor.schedule(timeoutMs * 1_000_000L, () -> {
+        if (waiter.cancel()) post(id, Boolean.FALSE);
+      });
+    }
+    other.result.whenComplete((r, e) -> waiter.wake(Boolean.TRUE));
     return id;
   }
 
@@ -254,7 +345,7 @@ final class LuaHost {
   void write(ByteBuffer bytes) {
     byte[] b = new byte[bytes.remaining()];
     bytes.get(b);
-    out.write(b, 0, b.length);
+    spindle.out().write(b, 0, b.length);
   }
 
   static double clock() {

@@ -50,6 +50,81 @@ final class LuaHostLib {
       }
       return pushSource(l, "spindle/lib/" + name.replace('.', '/') + ".lua");
     });
+    pushScriptLib(lua, host);
+  }
+
+  /** The script and session functions; results follow the (ok, value...) or (nil, message) shapes. */
+  private static void pushScriptLib(Lua lua, LuaHost host) {
+    Spindle spindle = host.spindle();
+    set(lua, "script_start", l -> {
+      String path = LuaValues.string(l, 1);
+      ByteBuffer b = l.toBuffer(2);
+      byte[] args = new byte[b.remaining()];
+      b.get(args);
+      try {
+        l.push(spindle.startBackground(host, resolve(host, path), args).handle());
+        return 1;
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        l.pushNil();
+        l.push(e.getMessage());
+        return 2;
+      }
+    });
+    set(lua, "script_wait", l -> {
+      LuaHost other = spindle.lookup(l.toInteger(1));
+      if (other == null) return noScript(l);
+      if (other.result().isDone()) {
+        l.push(true);
+        return 1;
+      }
+      l.push(false);
+      l.push(host.awaitRun(other, l.toInteger(2)));
+      return 2;
+    });
+    set(lua, "script_status", l -> {
+      LuaHost other = spindle.lookup(l.toInteger(1));
+      if (other == null) return noScript(l);
+      var r = other.readResult();
+      if (!r.isDone()) {
+        l.push("running");
+        return 1;
+      }
+      if (!r.isCompletedExceptionally()) {
+        l.push("done");
+        return 1;
+      }
+      l.push("failed");
+      try {
+        r.join();
+        l.pushNil();
+      } catch (java.util.concurrent.CompletionException e) {
+        LuaValues.push(l, e.getCause() instanceof ScriptException se ? se.traceback() : String.valueOf(e.getCause()));
+      }
+      return 2;
+    });
+    set(lua, "script_info", l -> {
+      switch (l.toString(1)) {
+        case "handle" -> l.push(host.handle());
+        case "background" -> l.push(host.inBackground());
+        case "elapsed" -> l.push(host.elapsedMillis());
+        default -> LuaValues.push(l, host.script().dir() == null ? null : host.script().dir().toString());
+      }
+      return 1;
+    });
+    set(lua, "session", l -> SessionLib.call(l, spindle.sessionStore(), host.handle()));
+  }
+
+  private static int noScript(Lua l) {
+    l.pushNil();
+    l.push("no script with handle " + l.toInteger(1));
+    return 2;
+  }
+
+  /** A relative path is relative to the calling script's directory. */
+  private static java.nio.file.Path resolve(LuaHost host, String path) {
+    java.nio.file.Path p = java.nio.file.Path.of(path);
+    java.nio.file.Path dir = host.script().dir();
+    return p.isAbsolute() || dir == null ? p : dir.resolve(p);
   }
 
   private static void set(Lua lua, String name, JFunction f) {

@@ -52,6 +52,26 @@ final class LuaValues {
     return map;
   }
 
+  /** Pushes null, Boolean, Long/Integer, Double, String (as UTF-8 bytes) or a List (as an array). */
+  static void push(Lua lua, Object v) {
+    switch (v) {
+      case null -> lua.pushNil();
+      case Boolean b -> lua.push(b);
+      case Long l -> lua.push(l.longValue());
+      case Integer i -> lua.push(i.longValue());
+      case Double d -> lua.push(d);
+      case String s -> lua.push(LuaHost.direct(s.getBytes(StandardCharsets.UTF_8)));
+      case java.util.List<?> list -> {
+        lua.createTable(list.size(), 0);
+        for (int i = 0; i < list.size(); i++) {
+          push(lua, list.get(i));
+          lua.rawSetI(-2, i + 1);
+        }
+      }
+      default -> throw new IllegalArgumentException("cannot push a " + v.getClass().getName());
+    }
+  }
+
   private static String describe(Lua lua, int idx) {
     return lua.type(idx).name().toLowerCase();
   }

@@ -18,6 +18,11 @@ public final class ScriptRun {
     this.host = host;
   }
 
+  /** The script's handle: positive, unique in the process, never reused ({@code script.handle()}). */
+  public long handle() {
+    return host.handle();
+  }
+
   /** The outcome, as a future. */
   public CompletableFuture<ScriptResult> result() {
     return host.result();

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.spindle.kernel.session.InMemorySessionStore;
+import dev.spindle.kernel.session.SessionStore;
 
 /**
  * The Spindle runtime, as a Java program embeds it: runs Lua 5.4 scripts whose threads are coroutines.
@@ -27,14 +30,52 @@ public final class Spindle implements AutoCloseable {
   private final List<Path> modulePath;
   private final PrintStream out;
   private final PrintStream err;
+  private final SessionStore sessionStore;
   private final Set<LuaHost> running = ConcurrentHashMap.newKeySet(); // runs not yet ended
-  private final AtomicInteger runs = new AtomicInteger();
+  private final Map<Long, LuaHost> byHandle = new ConcurrentHashMap<>(); // every run, for script.status
+  private final AtomicLong handles = new AtomicLong(); // script handles: positive, never reused
   private volatile boolean closed;
 
   private Spindle(Builder b) {
     this.modulePath = List.copyOf(b.modulePath);
     this.out = b.out;
     this.err = b.err;
+    this.sessionStore = b.sessionStore == null ? new InMemorySessionStore() : b.sessionStore;
+  }
+
+  /** The session data pool that this runtime's scripts share (their {@code session} module). */
+  public SessionStore sessionStore() {
+    return sessionStore;
+  }
+
+  List<Path> modulePath() {
+    return modulePath;
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
+  LuaHost lookup(long handle) {
+    return byHandle.get(handle);
+  }
+
+  /** Starts {@code file} as a background script of {@code parent}, with copied arguments. */
+  LuaHost startBackground(LuaHost parent, Path file, byte[] copiedArgs) {
+    byte[] source;
+    try {
+      source = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read script " + file + ": " + e.getMessage());
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    LuaHost host = start(parent, new LuaHost.Script(file.toString(), source, dir, List.of(), copiedArgs));
+    parent.addChild(host);
+    return host;
   }
 
   public static Builder builder() {
@@ -60,26 +101,30 @@ public final class Spindle implements AutoCloseable {
       throw new UncheckedIOException("cannot read script " + script + ": " + e.getMessage(), e);
     }
     Path dir = script.toAbsolutePath().getParent();
-    return start(new LuaHost.Script(script.toString(), source, dir, List.of(args)));
+    return new ScriptRun(start(null, new LuaHost.Script(script.toString(), source, dir, List.of(args), null)));
   }
 
   /** Runs {@code source} as the main thread of a new run; {@code name} names the chunk in messages. */
   public ScriptRun run(String name, String source, String... args) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(source, "source");
-    return start(new LuaHost.Script(name, source.getBytes(StandardCharsets.UTF_8), null, List.of(args)));
+    return new ScriptRun(start(null, new LuaHost.Script(name, source.getBytes(StandardCharsets.UTF_8), null, List.of(args), null)));
   }
 
-  private ScriptRun start(LuaHost.Script script) {
+  private LuaHost start(LuaHost parent, LuaHost.Script script) {
     if (closed) throw new IllegalStateException("Spindle is closed");
-    LuaHost host = new LuaHost("spindle-run-" + runs.incrementAndGet(), script, modulePath, out, err);
+    LuaHost host = new LuaHost(this, handles.incrementAndGet(), parent, script);
+    byHandle.put(host.handle(), host);
     running.add(host);
     host.result().whenComplete((r, e) -> running.remove(host));
     host.start();
-    return new ScriptRun(host);
+    return host;
   }
 
-  /** Stops every run still going and waits for their reactors to end. Idempotent. */
+  /**
+   * Stops every run still going (their {@code script.on_unwind} functions run) and waits for their
+   * reactors to end. Idempotent.
+   */
   @Override
   public void close() {
     closed = true;
@@ -92,6 +137,7 @@ public final class Spindle implements AutoCloseable {
     private final List<Path> modulePath = new ArrayList<>();
     private PrintStream out = System.out;
     private PrintStream err = System.err;
+    private SessionStore sessionStore;
 
     private Builder() {}
 
@@ -110,6 +156,12 @@ public final class Spindle implements AutoCloseable {
     /** Where unread worker errors are reported. Default: System.err. */
     public Builder stderr(PrintStream err) {
       this.err = Objects.requireNonNull(err, "err");
+      return this;
+    }
+
+    /** The session store scripts share. Default: a new {@link InMemorySessionStore}. */
+    public Builder sessionStore(SessionStore store) {
+      this.sessionStore = Objects.requireNonNull(store, "store");
       return this;
     }
 

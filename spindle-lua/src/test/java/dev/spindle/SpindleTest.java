@@ -217,4 +217,34 @@ class SpindleTest {
       assertEquals(List.of("from script dir"), s.run(script).join().values());
     }
   }
+
+  @Test
+  void sessionStore_sharedBetweenScriptsAndJava() {
+    try (Spindle s = spindle()) {
+      s.sessionStore().set(dev.spindle.kernel.session.EntryKey.of("from java"), "hello");
+      ScriptRun run = s.run("sess.lua", """
+          local session = require "session"
+          session.set("g", "from script", session.get_string("from java") .. " back")
+          return require("script").handle()
+          """);
+      long handle = (Long) run.join().values().get(0);
+      assertEquals(handle, run.handle());
+      var entry = s.sessionStore().get(dev.spindle.kernel.session.EntryKey.of("g", null, "from script")).orElseThrow();
+      assertEquals("hello back", entry.data());
+      assertEquals(handle, entry.handle());
+      assertTrue(s.run("other.lua", "return 1").handle() > handle, "handles are never reused");
+    }
+  }
+
+  @Test
+  void binaryChunks_refused() {
+    try (Spindle s = spindle()) {
+      ScriptResult r = s.run("bin.lua", """
+          local f = string.dump(function() return 1 end)
+          return load(f), select(2, load(f, "x", "b")), pcall(load, f, "x", "t")
+          """).join();
+      assertEquals(null, r.values().get(0));
+      assertTrue(String.valueOf(r.values().get(1)).contains("binary chunk"), r.values().toString());
+    }
+  }
 }

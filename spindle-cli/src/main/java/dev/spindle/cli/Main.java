@@ -86,7 +86,11 @@ public final class Main implements Callable<Integer> {
         main.err.println("spindle: cannot open " + file);
         return ERROR;
       }
-      try (Spindle spindle = main.spindle()) {
+      Spindle spindle = main.spindle();
+      // SIGINT/SIGTERM: stop the scripts, running their script.on_unwind functions, before the JVM exits
+      Thread onSignal = new Thread(spindle::close, "spindle-shutdown");
+      Runtime.getRuntime().addShutdownHook(onSignal);
+      try (spindle) {
         ScriptResult r = spindle.run(file, args.toArray(String[]::new)).join();
         return r.exitStatus();
       } catch (DeadlockException e) {
@@ -95,6 +99,12 @@ public final class Main implements Callable<Integer> {
       } catch (ScriptException e) {
         main.err.println("spindle: " + e.traceback());
         return ERROR;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: the JVM is exiting on a signal
+        }
       }
     }
   }

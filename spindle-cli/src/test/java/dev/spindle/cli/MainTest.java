@@ -124,4 +124,35 @@ class MainTest {
     assertTrue(o.contains("on purpose: expected 2, got 1"), o);
     assertTrue(o.strip().endsWith("1 passed, 1 failed"), o);
   }
+
+  @Test
+  void shellGame_atomic_passes() {
+    assertEquals(0, spindle("run", ROOT.resolve("examples/shell_game.lua").toString(), "1", "12", "atomic"));
+    assertTrue(out().contains("Pass - "), out());
+    assertTrue(out().contains("no collisions (atomic)"), out());
+  }
+
+  @Test
+  void shellGame_racyTestThenSet_fails() {
+    assertEquals(1, spindle("run", ROOT.resolve("examples/shell_game.lua").toString(), "1", "12", "racy"));
+    assertTrue(out().contains("FAIL: "), out());
+  }
+
+  @Test
+  void sigterm_runsUnwindFunctionsBeforeExit(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path mark = tmp.resolve("mark");
+    Process p = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"),
+            Main.class.getName(), "run", SCRIPTS.resolve("waits_for_signal.lua").toString(), mark.toString())
+        .redirectErrorStream(true)
+        .start();
+    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      assertEquals("ready", reader.readLine());
+      p.destroy(); // SIGTERM
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS), "spindle did not exit on SIGTERM");
+    }
+    assertEquals("unwound", java.nio.file.Files.readString(mark));
+  }
 }

@@ -1,0 +1,2 @@
+-- Run in the background by script_spec.lua.
+error("background failure")
