@@ -70,6 +70,7 @@ class ReactorTest {
     List<long[]> ran = new ArrayList<>(); // {producer, seq}; touched only on the reactor thread
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
     AtomicInteger notInLoop = new AtomicInteger();
+    AtomicInteger rejected = new AtomicInteger();
     CountDownLatch startGate = new CountDownLatch(1);
     List<Thread> submitters = new ArrayList<>();
     for (int p = 0; p < producers; p++) {
@@ -82,11 +83,12 @@ class ReactorTest {
         }
         for (int seq = 0; seq < perProducer; seq++) {
           final int s = seq;
-          reactor.execute(() -> {
+          boolean accepted = reactor.execute(() -> {
             threads.add(Thread.currentThread());
             if (!reactor.inLoop()) notInLoop.incrementAndGet();
             ran.add(new long[] {producer, s});
           });
+          if (!accepted) rejected.incrementAndGet();
         }
       }, "submitter-" + p);
       t.start();
@@ -99,6 +101,7 @@ class ReactorTest {
     List<long[]> snapshot = onLoop(() -> new ArrayList<>(ran));
     Thread reactorThread = onLoop(Thread::currentThread);
 
+    assertEquals(0, rejected.get(), "execute on an open reactor returned false");
     assertEquals(producers * perProducer, snapshot.size());
     assertEquals(Set.of(reactorThread), threads, "all tasks on the one reactor thread");
     assertEquals(0, notInLoop.get(), "inLoop() false inside a task");
@@ -302,6 +305,24 @@ class ReactorTest {
     assertFalse(reactorThread.isAlive());
     assertTrue(reactor.eventLoop().terminationFuture().await(5, TimeUnit.SECONDS));
     assertTrue(reactor.isTerminated());
+  }
+
+  @Test
+  void execute_openReactor_returnsTrueAndRunsTask() throws Exception {
+    CompletableFuture<Boolean> ran = new CompletableFuture<>();
+    assertTrue(reactor.execute(() -> ran.complete(true)));
+    assertTrue(ran.get(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void execute_afterClose_returnsFalseAndDropsTask() throws Exception {
+    Thread reactorThread = onLoop(Thread::currentThread);
+    reactor.close();
+    AtomicInteger ran = new AtomicInteger();
+    assertFalse(reactor.execute(ran::incrementAndGet), "accepted by a closed reactor");
+    reactorThread.join(5_000);
+    assertFalse(reactorThread.isAlive());
+    assertEquals(0, ran.get(), "a dropped task ran");
   }
 
   @Test

@@ -12,13 +12,14 @@ public final class ReactorTesting {
   /** Runs {@code body} on {@code r}'s thread and returns its result, rethrowing what it threw. */
   public static <T> T onLoop(Reactor r, Callable<T> body) throws Exception {
     CompletableFuture<T> f = new CompletableFuture<>();
-    r.execute(() -> {
+    boolean accepted = r.execute(() -> {
       try {
         f.complete(body.call());
       } catch (Throwable t) {
         f.completeExceptionally(t);
       }
     });
+    if (!accepted) throw new IllegalStateException("reactor closed: task not accepted");
     try {
       return f.get(5, TimeUnit.SECONDS);
     } catch (ExecutionException e) {

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -418,5 +419,94 @@ class EventTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void set_racingRegisterCloseUp_queuedWaiterIsAlwaysWoken() throws Exception {
+    // two threads in lockstep (spinning, so they really start together), one calling set, one register,
+    // on a fresh event each round: a waiter that register queued (returned false) must have been woken by
+    // the time set returns, with true; one that found the flag set must not be queued at all
+    final int iterations = 100_000;
+    Event[] events = new Event[iterations];
+    CountingWaiter[] waiters = new CountingWaiter[iterations];
+    int[] setJitter = new int[iterations];
+    int[] registerJitter = new int[iterations];
+    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+    for (int i = 0; i < iterations; i++) {
+      events[i] = new Event();
+      waiters[i] = new CountingWaiter();
+      if (rnd.nextBoolean()) setJitter[i] = rnd.nextInt(16);
+      else registerJitter[i] = rnd.nextInt(16);
+    }
+    boolean[] foundSet = new boolean[iterations];
+    AtomicInteger arrivals = new AtomicInteger();
+    AtomicInteger limit = new AtomicInteger(iterations);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
+    CountDownLatch start = new CountDownLatch(1);
+    Thread setter = new Thread(() -> {
+      try {
+        start.await();
+        for (int i = 0; i < iterations; i++) {
+          if (System.nanoTime() > deadline) limit.set(i);
+          if (!lockstepGate(arrivals, i, failure) || i >= limit.get()) break;
+          spin(setJitter[i]);
+          events[i].set();
+        }
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+      }
+    }, "racing-setter");
+    Thread registrar = new Thread(() -> {
+      try {
+        start.await();
+        for (int i = 0; i < iterations; i++) {
+          if (!lockstepGate(arrivals, i, failure) || i >= limit.get()) break;
+          spin(registerJitter[i]);
+          foundSet[i] = events[i].register(waiters[i]);
+        }
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+      }
+    }, "racing-registrar");
+    setter.setDaemon(true);
+    registrar.setDaemon(true);
+    setter.start();
+    registrar.start();
+    start.countDown();
+    setter.join(6_500);
+    registrar.join(5_000);
+    if (failure.get() != null) throw new AssertionError(failure.get());
+    assertFalse(setter.isAlive() || registrar.isAlive(), "racing threads stuck");
+    int rounds = limit.get();
+    assertTrue(rounds > 0, "no round ran");
+    for (int i = 0; i < rounds; i++) {
+      CountingWaiter w = waiters[i];
+      if (foundSet[i]) {
+        assertEquals(0, w.wakes.get(), "round " + i + ": register returned true, yet the waiter was queued and woken");
+      } else {
+        assertEquals(1, w.wakes.get(), "round " + i + ": queued waiter not woken by the set (lost wakeup)");
+        assertEquals(Boolean.TRUE, w.value.get());
+      }
+    }
+  }
+
+  /**
+   * The spinning gate of round {@code i} for two threads: arrive, then wait for the other. Yields once the
+   * wait is long (the other is not running). False if the other thread failed.
+   */
+  private static boolean lockstepGate(AtomicInteger arrivals, int i, AtomicReference<Throwable> failure) {
+    arrivals.incrementAndGet();
+    long target = 2L * (i + 1);
+    for (int n = 1; arrivals.get() < target; n++) {
+      if (failure.get() != null) return false;
+      if (n > 1024) Thread.yield();
+      else Thread.onSpinWait();
+    }
+    return true;
+  }
+
+  private static void spin(int pauses) {
+    for (int i = 0; i < pauses; i++) Thread.onSpinWait();
   }
 }
