@@ -49,8 +49,10 @@ public final class Reactor implements AutoCloseable {
 
   /**
    * Runs {@code task} on the reactor thread after every task submitted before it. Any thread. Returns
-   * false, dropping the task, once the reactor is closing: what it owned is gone, so there is nothing
-   * left for the task to act on.
+   * false, dropping the task, once the reactor has shut down: what it owned is gone, so there is nothing
+   * left for the task to act on. While {@link #close} is in progress a task may still be accepted and run,
+   * and in a narrow race at the very end of shutdown one may be accepted and never run; callers whose
+   * task matters after close must not rely on it (nothing in Spindle does: a closed run has no state left).
    */
   public boolean execute(Runnable task) {
     Objects.requireNonNull(task, "task");

@@ -86,10 +86,11 @@ public final class Event {
   public boolean await(Duration timeout) throws InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative()) throw new IllegalArgumentException("timeout < 0: " + timeout);
+    long nanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? -1 : timeout.toNanos(); // -1: no limit
     ParkedWaiter waiter = new ParkedWaiter();
     if (register(waiter)) return true;
     try {
-      return waiter.await(timeout.toNanos()) != ParkedWaiter.TIMED_OUT;
+      return waiter.await(nanos) != ParkedWaiter.TIMED_OUT;
     } finally {
       if (!waiter.isWaiting()) unregister(waiter);
     }

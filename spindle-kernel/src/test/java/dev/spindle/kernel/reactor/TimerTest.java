@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,17 +59,17 @@ class TimerTest {
   @Test
   void cancel_beforeFiring_returnsTruePreventsTaskAndReleasesWakeSource() throws Exception {
     AtomicInteger ran = new AtomicInteger();
-    CompletableFuture<Void>[] fence = new CompletableFuture[1];
+    AtomicReference<CompletableFuture<Void>> fence = new AtomicReference<>();
     Timer timer = onLoop(() -> {
       Timer t = reactor.schedule(5 * MS, ran::incrementAndGet);
-      fence[0] = fenceAfter(30 * MS);
+      fence.set(fenceAfter(30 * MS));
       assertEquals(2, reactor.wakeSources());
       assertTrue(t.cancel(), "cancel of a pending timer");
       assertFalse(t.isPending());
       assertEquals(1, reactor.wakeSources(), "cancel released the timer's wake source");
       return t;
     });
-    fence[0].get(5, TimeUnit.SECONDS); // the cancelled timer's deadline has passed
+    fence.get().get(5, TimeUnit.SECONDS); // the cancelled timer's deadline has passed
     assertEquals(0, ran.get(), "cancelled timer ran");
     assertFalse(timer.isPending());
     assertEquals(0, onLoop(reactor::wakeSources), "released once, not twice");
@@ -105,34 +105,34 @@ class TimerTest {
     // both timers fall due in the same loop turn; the first one's task cancels the second
     AtomicInteger secondRan = new AtomicInteger();
     CompletableFuture<Boolean> cancelResult = new CompletableFuture<>();
-    CompletableFuture<Void>[] fence = new CompletableFuture[1];
+    AtomicReference<CompletableFuture<Void>> fence = new AtomicReference<>();
     onLoop(() -> {
       Timer[] second = new Timer[1];
       reactor.schedule(2 * MS, () -> cancelResult.complete(second[0].cancel()));
       second[0] = reactor.schedule(2 * MS, secondRan::incrementAndGet);
-      fence[0] = fenceAfter(20 * MS);
+      fence.set(fenceAfter(20 * MS));
       // keep the loop busy past both deadlines so they are due together
       long until = System.nanoTime() + 5 * MS;
       while (System.nanoTime() < until) Thread.onSpinWait();
       return null;
     });
     assertTrue(cancelResult.get(5, TimeUnit.SECONDS), "second timer still pending when cancelled");
-    fence[0].get(5, TimeUnit.SECONDS);
+    fence.get().get(5, TimeUnit.SECONDS);
     assertEquals(0, secondRan.get());
     assertEquals(0, onLoop(reactor::wakeSources));
   }
 
   @Test
   void run_taskThrows_wakeSourceStillReleased() throws Exception {
-    CompletableFuture<Void>[] fence = new CompletableFuture[1];
+    AtomicReference<CompletableFuture<Void>> fence = new AtomicReference<>();
     Timer timer = onLoop(() -> {
       Timer t = reactor.schedule(0, () -> {
         throw new RuntimeException("boom (expected by the test)");
       });
-      fence[0] = fenceAfter(5 * MS);
+      fence.set(fenceAfter(5 * MS));
       return t;
     });
-    fence[0].get(5, TimeUnit.SECONDS);
+    fence.get().get(5, TimeUnit.SECONDS);
     assertFalse(onLoop(timer::isPending));
     assertEquals(0, onLoop(reactor::wakeSources));
   }

@@ -12,7 +12,6 @@ import dev.spindle.kernel.reactor.Reactor;
 import dev.spindle.kernel.reactor.ReactorTesting;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
