@@ -3,12 +3,7 @@ local spec = require "spindle.spec"
 local stdnse = require "stdnse"
 local nmap = require "nmap"
 local it, eq, raises, same = spec.it, spec.eq, spec.raises, spec.same
-
-local function join(statuses)
-  for _, st in ipairs(statuses) do
-    while st() ~= "dead" do stdnse.sleep(0.001) end
-  end
-end
+local join = spec.join
 
 it("signal wakes one waiter, the longest-waiting (FIFO)", function()
   local key = {}

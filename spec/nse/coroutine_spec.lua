@@ -35,7 +35,7 @@ it("a blocked inner coroutine is suspended for the rest of the world", function(
   stdnse.sleep(0.005)
   seen = coroutine.status(inner)
   eq(seen, "suspended")
-  while st() ~= "dead" do stdnse.sleep(0.001) end
+  spec.join { st }
   eq(select(2, st()), nil)
   eq(coroutine.status(inner), "dead")
 end)

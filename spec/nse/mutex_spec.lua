@@ -3,13 +3,7 @@ local spec = require "spindle.spec"
 local stdnse = require "stdnse"
 local nmap = require "nmap"
 local it, eq, raises, same = spec.it, spec.eq, spec.raises, spec.same
-
--- Waits until every worker's status function says dead.
-local function join(statuses)
-  for _, st in ipairs(statuses) do
-    while st() ~= "dead" do stdnse.sleep(0.001) end
-  end
-end
+local join = spec.join
 
 it("hands the lock to waiters in the order they asked (FIFO)", function()
   local m = nmap.mutex("fifo")

@@ -17,9 +17,7 @@ it("sleeping threads overlap: blocking suspends only the caller", function()
     local _, st = stdnse.new_thread(function() stdnse.sleep(0.2) end)
     sts[i] = st
   end
-  for _, st in ipairs(sts) do
-    while st() ~= "dead" do stdnse.sleep(0.01) end
-  end
+  spec.join(sts)
   local dt = nmap.clock() - t0
   eq(dt < 0.2 * 50 / 4, true, "50 sleeps of 0.2 s took " .. dt .. " s")
 end)
@@ -31,9 +29,7 @@ it("wakes sleepers in deadline order", function()
     local _, st = stdnse.new_thread(function() stdnse.sleep(d); order[#order + 1] = d end)
     sts[#sts + 1] = st
   end
-  for _, st in ipairs(sts) do
-    while st() ~= "dead" do stdnse.sleep(0.005) end
-  end
+  spec.join(sts)
   eq(order[1], 0.01)
   eq(order[2], 0.02)
   eq(order[3], 0.03)

@@ -24,8 +24,9 @@ import party.iroiro.luajava.lua54.Lua54;
  * <p>Concurrency: the Lua state and every field marked "reactor only" are touched only on the reactor
  * thread. {@link #stop} and {@link #result} may be called from any thread.
  *
- * <p>The loop: a turn hands the fired timers to the scheduler, which resumes runnable script threads (a
- * bounded number per turn) and reports how many are still runnable and whether the run has ended. With
+ * <p>The loop: a turn hands the events since the last turn (fired timers, ended cross-thread waits) to
+ * the scheduler, which resumes runnable script threads (a bounded number per turn) and reports how many
+ * are still runnable and whether the run has ended. With
  * nothing runnable the reactor sleeps until a timer or another thread wakes it; with nothing runnable and
  * nothing that could wake it ({@link Reactor#wakeSources()} at zero), the run is deadlocked.
  */

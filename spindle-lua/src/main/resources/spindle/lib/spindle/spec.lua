@@ -50,6 +50,14 @@ function M.same(actual, expected, what)
   end
 end
 
+-- Waits until every worker whose stdnse status function is in `statuses` has ended.
+function M.join(statuses)
+  local sleep = require("stdnse").sleep
+  for _, st in ipairs(statuses) do
+    while st() ~= "dead" do sleep(0.001) end
+  end
+end
+
 function M.run()
   local out = { passed = 0, failed = 0, cases = {} }
   for _, c in ipairs(cases) do
