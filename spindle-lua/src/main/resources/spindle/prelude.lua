@@ -43,8 +43,9 @@ coroutine = internal("coroutine", S)
 package.loaded.coroutine = coroutine
 
 -- Spindle's own modules: the NSE ones get the scheduler; the rest come from the class path.
-for _, name in ipairs { "nmap", "stdnse", "session", "script" } do
-  package.preload[name] = function() return internal(name, S, K, copy) end
+for _, name in ipairs { "nmap", "stdnse", "session", "script", "cqueues", "cqueues.condition" } do
+  local file = name:gsub("%.", "/")
+  package.preload[name] = function() return internal(file, S, K, copy) end
 end
 
 local function classpath_searcher(name)

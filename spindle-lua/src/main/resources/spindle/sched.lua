@@ -9,6 +9,9 @@
 --   resv    values for the next resume  inner   the coroutine that called block (maybe a user coroutine)
 --   what    what it waits on, for the deadlock report
 --   dtors   key -> function run when the thread ends (mutex release, condvar broadcast)
+--   ctl     the cqueues controller that runs it, for a coroutine managed by one (see cqueues.lua): such a
+--           record is resumed by its controller's step, not by the run queue, and a wakeup makes it pending
+--           there instead
 --   err, tb the error that ended it, and its traceback; seen: someone read err through a status function
 --
 -- Order: the run queue is FIFO; a woken or new thread runs after every thread already queued. A turn
@@ -26,7 +29,7 @@ local BUDGET = 4096
 -- The private value a blocking call yields; whoever resumes a coroutine and gets it back must pass it up.
 local YIELD = setmetatable({}, { __name = "spindle.yield", __tostring = function() return "spindle.yield" end })
 
-local S = { YIELD = YIELD, cur = nil } -- cur: the thread being resumed (read by the modules)
+local S = { YIELD = YIELD, cur = nil, resume = resume } -- cur: the thread being resumed (read by the modules)
 
 local rq, head, tail = {}, 1, 0 -- run queue: rq[head..tail]
 local nextid = 0
@@ -110,13 +113,29 @@ function S.wake(t, ticket, ...)
   if t.state ~= WAITING or t.ticket ~= ticket then return false end
   t.what, t.inner = nil, nil
   if select("#", ...) > 0 then t.resv = pack(...) end
-  push(t)
+  local ctl = t.ctl
+  if ctl then ctl:pend(t) else push(t) end
   return true
 end
 
--- Makes host event `id` wake the current thread's wait with `ticket`; its value becomes block's result.
+-- Lets every other runnable thread (or coroutine of the same controller) run once, then comes back.
+function S.pass(what)
+  local t = S.cur
+  if not t then error("cannot yield outside a script thread", 3) end
+  t.state, t.what, t.inner = WAITING, what, running()
+  S.wake(t, t.ticket)
+  return yield(YIELD)
+end
+
+-- Makes host event `id` wake the current thread's wait with `ticket`; block then returns the event's value
+-- and `id`.
 function S.expect(id, ticket)
   expected[id], tickets[id] = S.cur, ticket
+end
+
+-- Forgets host event `id` (a wait that ended another way); the host side must be cancelled separately.
+function S.unexpect(id)
+  expected[id], tickets[id] = nil, nil
 end
 
 -- Arms a host timer that wakes the current thread after `ms`; returns the timer id.
@@ -132,7 +151,7 @@ local function fire(id, value)
     expected[id] = nil
     local ticket = tickets[id]
     tickets[id] = nil
-    if value == nil then S.wake(t, ticket) else S.wake(t, ticket, value) end
+    S.wake(t, ticket, value, id)
   end
 end
 
@@ -152,15 +171,28 @@ function S.unwind()
   if #errs > 0 then return table.concat(errs, "\n") end
 end
 
--- Ends thread `t`: runs its destructors and keeps the error.
-local function finish(t, err, tb, ...)
-  t.state = DONE
-  live[t] = nil
+-- Marks `t` ended and runs its destructors (they release what it held, so waiters move on).
+function S.retire(t)
+  t.state, t.what, t.inner = DONE, nil, nil
   local dtors = t.dtors
   if dtors then
     t.dtors = nil
     for _, f in pairs(dtors) do f(t) end
   end
+end
+
+-- A record for coroutine `co` run by controller `ctl` on behalf of the current script (cqueues.lua).
+function S.record(co, ctl, first)
+  nextid = nextid + 1
+  local cur = S.cur
+  return { co = co, id = nextid, ctl = ctl, ticket = 0, state = READY, resv = first,
+    script = cur and cur.script, src = cur and where(cur.inner or cur.co) }
+end
+
+-- Ends thread `t`: runs its destructors and keeps the error.
+local function finish(t, err, tb, ...)
+  live[t] = nil
+  S.retire(t)
   if t.worker then
     t.script.workers[t] = nil
     if err ~= nil then
@@ -174,13 +206,8 @@ local function finish(t, err, tb, ...)
   if ws then
     t.script.workers = nil
     for w in pairs(ws) do
-      w.state, w.what, w.inner = DONE, nil, nil
       live[w] = nil
-      local d = w.dtors
-      if d then
-        w.dtors = nil
-        for _, f in pairs(d) do f(w) end
-      end
+      S.retire(w)
     end
   end
   if err ~= nil then

@@ -34,7 +34,7 @@ function M.wait(handle, timeout_ms)
   if done == nil then error("script.wait: " .. id, 2) end
   if done then return true end
   S.expect(id, S.ticket())
-  return S.block(("script.wait(%d)"):format(handle))
+  return (S.block(("script.wait(%d)"):format(handle)))
 end
 
 -- "running", "done" or "failed" and, when failed, the error that ended it (reading it counts as

@@ -52,6 +52,7 @@ final class LuaHost {
   private Lua lua; // reactor only; null once closed
   private int hostRef; // reactor only: the table prelude.lua returned
   private final Map<Integer, Timer> timers = new HashMap<>(); // reactor only
+  private final Handles handles = new Handles(); // reactor only
   private final List<Object> events = new ArrayList<>(); // reactor only: (id, value) pairs since the last turn
   private int nextEvent; // reactor only: ids of timers and waits, matched by sched.lua
   private boolean turnQueued; // reactor only
@@ -291,6 +292,7 @@ final class LuaHost {
       }
       for (Timer t : timers.values()) t.cancel();
       timers.clear();
+      handles.closeAll();
       lua.close();
       lua = null;
       spindle.out().flush();
@@ -301,8 +303,21 @@ final class LuaHost {
 
   /* ---------------- host functions, called from Lua on the reactor thread ---------------- */
 
+  Reactor reactor() {
+    return reactor;
+  }
+
+  Handles handles() {
+    return handles;
+  }
+
+  /** A fresh event id, for a wakeup that {@link #post} will deliver. */
+  int newEvent() {
+    return ++nextEvent;
+  }
+
   int armTimer(long ms) {
-    int id = ++nextEvent;
+    int id = newEvent();
     timers.put(id, reactor.schedule(ms * 1_000_000L, () -> {
       timers.remove(id);
       post(id, null);
@@ -311,7 +326,7 @@ final class LuaHost {
   }
 
   /** Delivers event {@code id} with {@code value} to the scheduler at the next turn. Reactor thread. */
-  private void post(int id, Object value) {
+  void post(int id, Object value) {
     if (lua == null) return;
     events.add(id);
     events.add(value);
@@ -323,7 +338,7 @@ final class LuaHost {
    * the event id that will carry true (ended) or false (timed out). Reactor thread.
    */
   int awaitRun(LuaHost other, long timeoutMs) {
-    int id = ++nextEvent;
+    int id = newEvent();
     Timer[] timer = new Timer[1];
     TaskWaiter waiter = new TaskWaiter(reactor, v -> {
       if (timer[0] != null) timer[0].cancel();

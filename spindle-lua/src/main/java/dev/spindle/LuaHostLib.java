@@ -37,6 +37,10 @@ final class LuaHostLib {
       l.push(LuaHost.clock());
       return 1;
     });
+    set(lua, "monotime", l -> {
+      l.push(System.nanoTime() / 1e9);
+      return 1;
+    });
     set(lua, "out", l -> {
       host.write(l.toBuffer(1));
       return 0;
