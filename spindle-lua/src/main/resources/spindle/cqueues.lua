@@ -58,6 +58,7 @@ local function ms(secs) -- a timer never fires early: round up to the millisecon
   if r < m then r = r + 1 end
   return r
 end
+S.ms = ms
 
 -- Cancels timer `timer` (may be nil) unless it is the event `id` that ended the wait.
 local function untime(timer, id)

@@ -199,7 +199,7 @@ final class LuaHost {
       end();
     } else if (runnable > 0) {
       queueTurn();
-    } else if (reactor.wakeSources() == 0) {
+    } else if (!turnQueued && reactor.wakeSources() == 0) { // an event posted during the turn is work too
       String report = hostString("deadlock");
       if (report != null) fail(new DeadlockException(report));
     }

@@ -55,6 +55,7 @@ final class LuaHostLib {
       return pushSource(l, "spindle/lib/" + name.replace('.', '/') + ".lua");
     });
     pushScriptLib(lua, host);
+    SocketLib.push(lua, host);
   }
 
   /** The script and session functions; results follow the (ok, value...) or (nil, message) shapes. */
@@ -131,7 +132,7 @@ final class LuaHostLib {
     return p.isAbsolute() || dir == null ? p : dir.resolve(p);
   }
 
-  private static void set(Lua lua, String name, JFunction f) {
+  static void set(Lua lua, String name, JFunction f) {
     lua.push(f);
     lua.setField(-2, name);
   }
