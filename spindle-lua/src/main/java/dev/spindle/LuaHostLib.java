@@ -55,6 +55,7 @@ final class LuaHostLib {
       return pushSource(l, "spindle/lib/" + name.replace('.', '/') + ".lua");
     });
     pushScriptLib(lua, host);
+    OpenSslLib.push(lua, host);
   }
 
   /** The script and session functions; results follow the (ok, value...) or (nil, message) shapes. */
