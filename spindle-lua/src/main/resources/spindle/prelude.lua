@@ -48,6 +48,18 @@ for _, name in ipairs { "nmap", "stdnse", "session", "script", "cqueues", "cqueu
   package.preload[name] = function() return internal(file, S, K, copy) end
 end
 
+-- luaossl's subset (docs/tls.md): each module also gets the classes and host calls they share.
+local openssl
+for _, name in ipairs {
+  "openssl.pkey", "openssl.pubkey", "openssl.x509", "openssl.x509.name", "openssl.x509.altname",
+  "openssl.x509.store", "openssl.ssl.context",
+} do
+  package.preload[name] = function()
+    openssl = openssl or internal("openssl/core", K)
+    return internal((name:gsub("%.", "/")), S, K, openssl)
+  end
+end
+
 local function classpath_searcher(name)
   local src = K.libsource(name)
   if not src then return "\n\tno module '" .. name .. "' in Spindle's library" end

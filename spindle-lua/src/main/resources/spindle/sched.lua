@@ -251,8 +251,12 @@ end
 -- One scheduler turn, called by the host with (event id, value) pairs: deliver the events, then resume
 -- runnable threads. Returns the number of threads still runnable, and true once the run has an outcome.
 function S.turn(...)
-  for i = 1, select("#", ...), 2 do fire(select(i, ...)) end
-  local n = 0
+  local n = select("#", ...)
+  if n > 0 then
+    local ev = pack(...) -- select(i, ...) in the loop would cost O(n) per event
+    for i = 1, n, 2 do fire(ev[i], ev[i + 1]) end
+  end
+  n = 0
   while head <= tail and n < BUDGET and not outcome do
     local t = rq[head]
     rq[head] = nil

@@ -4,8 +4,10 @@ import dev.spindle.kernel.net.DatagramEndpoint;
 import dev.spindle.kernel.net.Errno;
 import dev.spindle.kernel.net.Listener;
 import dev.spindle.kernel.net.StreamSocket;
+import dev.spindle.kernel.net.TlsContext;
 import dev.spindle.kernel.reactor.Reactor;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -80,6 +82,7 @@ final class SocketLib {
       return 2;
     });
     LuaHostLib.set(lua, "so_name", lib::name);
+    LuaHostLib.set(lua, "so_starttls", lib::starttls);
     LuaHostLib.set(lua, "so_set", lib::set);
     LuaHostLib.set(lua, "so_unget", l -> {
       LuaSocket s = lib.socket(l);
@@ -266,6 +269,42 @@ final class SocketLib {
 
   private static int status(Lua l, int errno) {
     l.push(errno);
+    return 1;
+  }
+
+  /**
+   * so_starttls(h, context handle or 0, host, sendname) -> true | false, message. Starts the handshake;
+   * the socket turns writable when it ends (see so_error for how). Handle 0 is the default client context.
+   * The peer name checked and sent (SNI) is sendname when it is a string, none when it is false, else host.
+   */
+  private int starttls(Lua l) {
+    LuaSocket s = socket(l);
+    if (s == null || s.stream == null || s.stream.isClosed()) {
+      l.push(false);
+      l.push("not a connected stream socket");
+      return 2;
+    }
+    long ch = l.toInteger(2);
+    TlsContext ctx = ch == 0 ? TlsContext.defaultClient() : host.handles().get(ch, TlsContext.class);
+    if (ctx == null) {
+      l.push(false);
+      l.push("not an SSL context");
+      return 2;
+    }
+    String peer = l.isString(4) ? LuaValues.string(l, 4) : l.isBoolean(4) && !l.toBoolean(4) ? null : LuaValues.string(l, 3);
+    if (peer == null && s.stream.remoteAddress() instanceof InetSocketAddress a) peer = a.getAddress().getHostAddress();
+    int port = s.stream.remoteAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
+    SslHandler handler;
+    try {
+      handler = ctx.newHandler(s.stream.input().alloc(), ctx.isServer() ? null : peer, port);
+    } catch (IllegalStateException e) {
+      l.push(false);
+      LuaValues.push(l, e.getMessage());
+      return 2;
+    }
+    handler.setHandshakeTimeoutMillis(0); // the script's own timeout decides
+    s.stream.startTls(handler);
+    l.push(true);
     return 1;
   }
 

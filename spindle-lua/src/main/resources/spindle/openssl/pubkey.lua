@@ -1,0 +1,2 @@
+-- openssl.pubkey: luaossl's old name for openssl.pkey.
+return require "openssl.pkey"
