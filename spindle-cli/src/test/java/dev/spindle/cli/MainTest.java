@@ -133,6 +133,14 @@ class MainTest {
   }
 
   @Test
+  void relay_everyTlsClientGetsEveryDatagramInOrder_evenTheSlowOne() {
+    assertEquals(0, spindle("run", ROOT.resolve("examples/relay.lua").toString()), out());
+    assertTrue(out().contains("client 3 (slow)    500 of the relay's 500 messages, all in order"), out());
+    assertTrue(out().contains("0 dropped by the relay"), out());
+    assertTrue(out().contains("PASS: "), out());
+  }
+
+  @Test
   void shellGame_racyTestThenSet_fails() {
     assertEquals(1, spindle("run", ROOT.resolve("examples/shell_game.lua").toString(), "1", "12", "racy"));
     assertTrue(out().contains("FAIL: "), out());

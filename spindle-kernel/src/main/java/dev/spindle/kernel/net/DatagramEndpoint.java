@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -25,6 +26,8 @@ import java.util.ArrayDeque;
  */
 public final class DatagramEndpoint implements AutoCloseable {
   static final int QUEUE_LIMIT = 1 << 20;
+  /** Asked of the kernel (which caps it at net.core.rmem_max): bursts wait there while the reactor is busy. */
+  static final int RECEIVE_BUFFER = 4 << 20;
 
   private final Channel channel;
   private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
@@ -40,11 +43,13 @@ public final class DatagramEndpoint implements AutoCloseable {
         .group(reactor.eventLoop())
         .channel(NioDatagramChannel.class)
         .option(ChannelOption.SO_BROADCAST, broadcast)
+        .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536)) // no datagram is cut
         .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
           @Override
           protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
             if (closed) return;
-            ByteBuf data = p.content().retain();
+            ByteBuf data = p.content().copy(); // exact size: the 64 KiB receive buffer goes back at once
             queue.add(data);
             queued += data.readableBytes();
             if (queued >= QUEUE_LIMIT) ctx.channel().config().setAutoRead(false);

@@ -39,6 +39,7 @@ public final class StreamSocket implements AutoCloseable {
   private int error; // errno of a failed connect, reset or handshake; 0 while healthy
   private boolean handshaking; // connect or TLS handshake in progress
   private boolean tls;
+  private SslHandler pendingTls; // asked for while connecting; installed once connected
   private boolean closed;
   private final Callbacks onReadable = new Callbacks();
   private final Callbacks onWritable = new Callbacks();
@@ -60,11 +61,7 @@ public final class StreamSocket implements AutoCloseable {
     if (!unix) b.option(ChannelOption.TCP_NODELAY, nodelay);
     ChannelFuture f = local == null ? b.connect(remote) : b.connect(remote, local);
     s.channel = f.channel();
-    f.addListener(done -> {
-      s.handshaking = false;
-      if (!done.isSuccess() && !s.closed) s.error = Errno.of(done.cause());
-      s.fireAll();
-    });
+    f.addListener(s::connected);
     return s;
   }
 
@@ -78,11 +75,7 @@ public final class StreamSocket implements AutoCloseable {
     ch.config().setOption(ChannelOption.TCP_NODELAY, true);
     StreamSocket s = accepted(ch);
     s.handshaking = true;
-    reactor.eventLoop().register(ch).addListener(done -> {
-      s.handshaking = false;
-      if (!done.isSuccess() && !s.closed) s.error = Errno.of(done.cause());
-      s.fireAll();
-    });
+    reactor.eventLoop().register(ch).addListener(s::connected);
     return s;
   }
 
@@ -204,8 +197,16 @@ public final class StreamSocket implements AutoCloseable {
    * socket's error.
    */
   public void startTls(SslHandler handler) {
-    if (closed || handshaking || error != 0 || tls) return;
+    if (closed || error != 0 || tls) return;
     tls = true;
+    if (handshaking) { // still connecting: the handshake starts once connected
+      pendingTls = handler;
+      return;
+    }
+    installTls(handler);
+  }
+
+  private void installTls(SslHandler handler) {
     handshaking = true;
     channel.pipeline().addFirst(handler);
     handler.handshakeFuture().addListener(done -> {
@@ -219,6 +220,16 @@ public final class StreamSocket implements AutoCloseable {
       channel.pipeline().fireChannelRead(pending);
       channel.pipeline().fireChannelReadComplete();
     }
+  }
+
+  /** Ends a connect or registration: starts a TLS handshake asked for meanwhile, or wakes the waiters. */
+  private void connected(io.netty.util.concurrent.Future<?> done) {
+    handshaking = false;
+    if (!done.isSuccess() && !closed) error = Errno.of(done.cause());
+    SslHandler tlsNext = pendingTls;
+    pendingTls = null;
+    if (tlsNext != null && error == 0 && !closed) installTls(tlsNext);
+    else fireAll();
   }
 
   public boolean isTls() {
