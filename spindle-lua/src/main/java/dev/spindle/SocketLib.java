@@ -13,8 +13,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.HashMap;
-import java.util.Map;
 import party.iroiro.luajava.Lua;
 
 /**
@@ -23,21 +21,19 @@ import party.iroiro.luajava.Lua;
  * when an operation must wait, it returns EAGAIN and, if asked, the id of an event that fires when the
  * socket may be ready; socket.lua then blocks the calling coroutine on that event.
  *
- * <p>Concurrency: reactor only. A registered wait holds a wake source of the reactor until it fires or is
- * withdrawn, so a script waiting on a socket is never taken for deadlocked.
+ * <p>Concurrency: reactor only. A registered wait ({@link HostWaits}) holds a wake source of the reactor until
+ * it fires or is withdrawn, so a script waiting on a socket is never taken for deadlocked.
  */
 final class SocketLib {
   private final LuaHost host;
   private final Reactor reactor;
-  private final Map<Integer, Wait> waits = new HashMap<>(); // reactor only: event id -> registered wait
+  private final HostWaits waits;
   private ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024); // reactor only: strings on their way to Lua
-
-  /** A registered wait: the socket it is on and the callback that posts the event. */
-  private record Wait(LuaSocket socket, Runnable callback) {}
 
   private SocketLib(LuaHost host) {
     this.host = host;
     this.reactor = host.reactor();
+    this.waits = new HostWaits(host);
   }
 
   static void push(Lua lua, LuaHost host) {
@@ -232,22 +228,12 @@ final class SocketLib {
 
   /** so_unwait(h, id): withdraws a wait that ended another way. */
   private int unwait(Lua l) {
-    Wait w = waits.remove((int) l.toInteger(2));
-    if (w != null && w.socket.cancel(w.callback)) reactor.releaseWakeSource();
+    waits.withdraw((int) l.toInteger(2));
     return 0;
   }
 
   private int register(LuaSocket s, boolean write) {
-    int id = host.newEvent();
-    reactor.holdWakeSource();
-    Runnable cb = () -> {
-      waits.remove(id);
-      reactor.releaseWakeSource();
-      host.post(id, Boolean.TRUE);
-    };
-    waits.put(id, new Wait(s, cb));
-    s.register(cb, write);
-    return id;
+    return waits.register(cb -> s.register(cb, write), s::cancel);
   }
 
   private int again(Lua l, LuaSocket s, boolean write, boolean wait) {
