@@ -56,6 +56,7 @@ final class LuaHostLib {
     });
     pushScriptLib(lua, host);
     SocketLib.push(lua, host);
+    DnsLib.push(lua, host);
   }
 
   /** The script and session functions; results follow the (ok, value...) or (nil, message) shapes. */
