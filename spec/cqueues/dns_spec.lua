@@ -265,6 +265,16 @@ it("config renders resolv.conf text and reads it back", function()
   eq(back:getopts().ndots, 2)
 end)
 
+it("socket.connect to a host that does not resolve reports DNS_ENONAME, never ENOENT (regress 62)", function()
+  local so = socket.connect("nosuch-host.invalid", 80)
+  local code
+  so:onerror(function(_, _, c) code = c; return c end)
+  eq(so:connect(3), nil)
+  -- the system's name server decides; without one reachable the lookup times out instead
+  eq(code == errno.DNS_ENONAME or code == errno.ETIMEDOUT, true, "code " .. tostring(code))
+  so:close()
+end)
+
 local results = spec.run()
 os.remove(hostsfile)
 return results

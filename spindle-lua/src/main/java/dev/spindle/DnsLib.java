@@ -23,6 +23,7 @@ import party.iroiro.luajava.Lua;
 final class DnsLib {
   private final LuaHost host;
   private final HostWaits waits;
+  private Resolver system; // reactor only: the system's resolver for sockets, made on first use
 
   /** A resolver of one Lua object and its current lookup (null when none, or once fetched). */
   private static final class Slot implements AutoCloseable {
@@ -44,7 +45,7 @@ final class DnsLib {
     this.waits = new HostWaits(host);
   }
 
-  /** Registers the dns_* functions. */
+  /** Registers the dns_* functions; returns the library, whose {@link #system} serves socket connects. */
   static DnsLib push(Lua lua, LuaHost host) {
     DnsLib lib = new DnsLib(host);
     LuaHostLib.set(lua, "dns_open", lib::open);
@@ -65,6 +66,15 @@ final class DnsLib {
       return 0;
     });
     return lib;
+  }
+
+  /** The resolver of the system's configuration, for connecting sockets by name. */
+  Resolver system() {
+    if (system == null) {
+      system = Resolver.open(host.reactor(), Resolver.Options.system());
+      host.handles().add(system); // closed with the state
+    }
+    return system;
   }
 
   private Slot slot(Lua l) {

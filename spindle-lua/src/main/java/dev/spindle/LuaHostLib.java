@@ -55,8 +55,8 @@ final class LuaHostLib {
       return pushSource(l, "spindle/lib/" + name.replace('.', '/') + ".lua");
     });
     pushScriptLib(lua, host);
-    SocketLib.push(lua, host);
-    DnsLib.push(lua, host);
+    DnsLib dns = DnsLib.push(lua, host);
+    SocketLib.push(lua, host, dns::system);
   }
 
   /** The script and session functions; results follow the (ok, value...) or (nil, message) shapes. */

@@ -3,9 +3,11 @@ package dev.spindle;
 import dev.spindle.kernel.net.DatagramEndpoint;
 import dev.spindle.kernel.net.Errno;
 import dev.spindle.kernel.net.Listener;
+import dev.spindle.kernel.net.Resolver;
 import dev.spindle.kernel.net.StreamSocket;
 import dev.spindle.kernel.reactor.Reactor;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -13,6 +15,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.function.Supplier;
 import party.iroiro.luajava.Lua;
 
 /**
@@ -23,21 +26,28 @@ import party.iroiro.luajava.Lua;
  *
  * <p>Concurrency: reactor only. A registered wait ({@link HostWaits}) holds a wake source of the reactor until
  * it fires or is withdrawn, so a script waiting on a socket is never taken for deadlocked.
+ *
+ * <p>Names: connecting to a host name (TCP or UDP) resolves it with the state's system {@link Resolver}
+ * (hosts file, then resolv.conf's servers), in the background; a name that does not resolve becomes the
+ * socket's error, DNS_ENONAME.
  */
 final class SocketLib {
   private final LuaHost host;
   private final Reactor reactor;
   private final HostWaits waits;
+  private final Supplier<Resolver> resolver; // the system's, for connecting by name
   private ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024); // reactor only: strings on their way to Lua
 
-  private SocketLib(LuaHost host) {
+  private SocketLib(LuaHost host, Supplier<Resolver> resolver) {
     this.host = host;
     this.reactor = host.reactor();
     this.waits = new HostWaits(host);
+    this.resolver = resolver;
   }
 
-  static void push(Lua lua, LuaHost host) {
-    SocketLib lib = new SocketLib(host);
+  /** Registers the so_* functions; {@code resolver} gives the resolver that connects use for names. */
+  static void push(Lua lua, LuaHost host, Supplier<Resolver> resolver) {
+    SocketLib lib = new SocketLib(host, resolver);
     LuaHostLib.set(lua, "so_connect", lib::connect);
     LuaHostLib.set(lua, "so_listen", lib::listen);
     LuaHostLib.set(lua, "so_udp", lib::udp);
@@ -97,10 +107,17 @@ final class SocketLib {
     return h == null ? new InetSocketAddress(port) : InetSocketAddress.createUnresolved(h, port);
   }
 
+  /** The resolver for connecting to {@code a}: the system's for a name, none for a literal address or a path. */
+  private Resolver byName(SocketAddress a) {
+    return a instanceof InetSocketAddress i && i.isUnresolved()
+        && NetUtil.createByteArrayFromIpAddressString(i.getHostString()) == null ? resolver.get() : null;
+  }
+
   /** so_connect(host, port, path, nodelay, bindhost, bindport) -> handle */
   private int connect(Lua l) {
     SocketAddress local = l.isString(5) ? new InetSocketAddress(LuaValues.string(l, 5), (int) l.toInteger(6)) : null;
-    StreamSocket s = StreamSocket.connect(reactor, address(l, 1, 3), local, l.toBoolean(4));
+    SocketAddress remote = address(l, 1, 3);
+    StreamSocket s = StreamSocket.connect(reactor, remote, local, l.toBoolean(4), byName(remote));
     l.push(host.handles().add(new LuaSocket(s)));
     return 1;
   }
@@ -118,7 +135,7 @@ final class SocketLib {
   private int udp(Lua l) {
     SocketAddress a = address(l, 1, 99);
     DatagramEndpoint d = l.toBoolean(3)
-        ? DatagramEndpoint.connect(reactor, a, l.toBoolean(4))
+        ? DatagramEndpoint.connect(reactor, a, l.toBoolean(4), byName(a))
         : DatagramEndpoint.bind(reactor, a instanceof InetSocketAddress i && i.isUnresolved()
             ? new InetSocketAddress(i.getHostString(), i.getPort()) : a, l.toBoolean(4));
     l.push(host.handles().add(new LuaSocket(d)));

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spindle.kernel.reactor.Reactor;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,5 +187,36 @@ class ResolverTest {
         Resolver.reverse("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa"));
     assertNull(Resolver.reverse("3.2.1.in-addr.arpa"));
     assertNull(Resolver.reverse("www.example.test"));
+  }
+
+  @Test
+  void connect_byNameThroughResolver_unknownNameIsDnsEnonameAndHostsNameConnects() throws Exception {
+    open(HostsTable.builder().add("127.0.0.1", "here.test", false).build());
+    Listener ln = onLoop(reactor, () -> Listener.bind(reactor, new InetSocketAddress("127.0.0.1", 0), true, false, true));
+    while (!onLoop(reactor, ln::settled)) Thread.sleep(5);
+    int port = onLoop(reactor, () -> ((InetSocketAddress) ln.localAddress()).getPort());
+    StreamSocket bad = onLoop(reactor, () -> StreamSocket.connect(reactor,
+        InetSocketAddress.createUnresolved("nosuch.example.test", port), null, true, resolver));
+    StreamSocket good = onLoop(reactor, () -> StreamSocket.connect(reactor,
+        InetSocketAddress.createUnresolved("here.test", port), null, true, resolver));
+    assertEquals(Errno.DNS_ENONAME, settle(bad));
+    assertEquals(0, settle(good));
+    onLoop(reactor, () -> {
+      bad.close();
+      good.close();
+      ln.close();
+      return null;
+    });
+  }
+
+  /** Waits until {@code s} has connected or failed; returns its error. */
+  private int settle(StreamSocket s) throws Exception {
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    onLoop(reactor, () -> {
+      if (!s.handshaking()) f.complete(s.error());
+      else s.onWritable(() -> f.complete(s.error()));
+      return null;
+    });
+    return f.get(5, TimeUnit.SECONDS);
   }
 }
