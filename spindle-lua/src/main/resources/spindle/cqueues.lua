@@ -432,6 +432,24 @@ function S.interposer(class)
 end
 M.interpose = S.interposer(Controller)
 
+-- A class whose objects are plain tables: its metatable (the methods go in it, it is its own __index),
+-- check(self, fn), which raises "bad argument #1 to '<fn>' (<name> expected, got <type>)" at the caller
+-- of the method that calls it, and the X.type function (`name` for an object of the class, else nil).
+function S.class(name)
+  local class = { __name = name }
+  class.__index = class
+  local function check(self, fn)
+    if getmetatable(self) ~= class then
+      error(("bad argument #1 to '%s' (%s expected, got %s)"):format(fn, name, type(self)), 3)
+    end
+  end
+  local function typeof(x)
+    if getmetatable(x) == class then return name end
+    return nil
+  end
+  return class, check, typeof
+end
+
 -- Cancels each descriptor (or object with a pollfd) everywhere: whoever polls it wakes with it ready.
 function M.cancel(...)
   for i = 1, select("#", ...) do

@@ -55,7 +55,8 @@ final class LuaHostLib {
       return pushSource(l, "spindle/lib/" + name.replace('.', '/') + ".lua");
     });
     pushScriptLib(lua, host);
-    SocketLib.push(lua, host);
+    DnsLib dns = DnsLib.push(lua, host);
+    SocketLib.push(lua, host, dns::system);
     OpenSslLib.push(lua, host);
   }
 

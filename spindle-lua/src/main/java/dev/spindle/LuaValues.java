@@ -52,7 +52,10 @@ final class LuaValues {
     return map;
   }
 
-  /** Pushes null, Boolean, Long/Integer, Double, String (as UTF-8 bytes) or a List (as an array). */
+  /**
+   * Pushes null, Boolean, Long/Integer, Double, String (as UTF-8 bytes), byte[] (as those bytes) or a List
+   * (as an array).
+   */
   static void push(Lua lua, Object v) {
     switch (v) {
       case null -> lua.pushNil();
@@ -61,6 +64,7 @@ final class LuaValues {
       case Integer i -> lua.push(i.longValue());
       case Double d -> lua.push(d);
       case String s -> lua.push(LuaHost.direct(s.getBytes(StandardCharsets.UTF_8)));
+      case byte[] b -> lua.push(LuaHost.direct(b));
       case java.util.List<?> list -> {
         lua.createTable(list.size(), 0);
         for (int i = 0; i < list.size(); i++) {

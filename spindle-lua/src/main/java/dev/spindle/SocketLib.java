@@ -3,11 +3,13 @@ package dev.spindle;
 import dev.spindle.kernel.net.DatagramEndpoint;
 import dev.spindle.kernel.net.Errno;
 import dev.spindle.kernel.net.Listener;
+import dev.spindle.kernel.net.Resolver;
 import dev.spindle.kernel.net.StreamSocket;
 import dev.spindle.kernel.net.TlsContext;
 import dev.spindle.kernel.reactor.Reactor;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -15,8 +17,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.function.Supplier;
 import party.iroiro.luajava.Lua;
 
 /**
@@ -25,25 +26,30 @@ import party.iroiro.luajava.Lua;
  * when an operation must wait, it returns EAGAIN and, if asked, the id of an event that fires when the
  * socket may be ready; socket.lua then blocks the calling coroutine on that event.
  *
- * <p>Concurrency: reactor only. A registered wait holds a wake source of the reactor until it fires or is
- * withdrawn, so a script waiting on a socket is never taken for deadlocked.
+ * <p>Concurrency: reactor only. A registered wait ({@link HostWaits}) holds a wake source of the reactor until
+ * it fires or is withdrawn, so a script waiting on a socket is never taken for deadlocked.
+ *
+ * <p>Names: connecting to a host name (TCP or UDP) resolves it with the state's system {@link Resolver}
+ * (hosts file, then resolv.conf's servers), in the background; a name that does not resolve becomes the
+ * socket's error, DNS_ENONAME.
  */
 final class SocketLib {
   private final LuaHost host;
   private final Reactor reactor;
-  private final Map<Integer, Wait> waits = new HashMap<>(); // reactor only: event id -> registered wait
+  private final HostWaits waits;
+  private final Supplier<Resolver> resolver; // the system's, for connecting by name
   private ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024); // reactor only: strings on their way to Lua
 
-  /** A registered wait: the socket it is on and the callback that posts the event. */
-  private record Wait(LuaSocket socket, Runnable callback) {}
-
-  private SocketLib(LuaHost host) {
+  private SocketLib(LuaHost host, Supplier<Resolver> resolver) {
     this.host = host;
     this.reactor = host.reactor();
+    this.waits = new HostWaits(host);
+    this.resolver = resolver;
   }
 
-  static void push(Lua lua, LuaHost host) {
-    SocketLib lib = new SocketLib(host);
+  /** Registers the so_* functions; {@code resolver} gives the resolver that connects use for names. */
+  static void push(Lua lua, LuaHost host, Supplier<Resolver> resolver) {
+    SocketLib lib = new SocketLib(host, resolver);
     LuaHostLib.set(lua, "so_connect", lib::connect);
     LuaHostLib.set(lua, "so_listen", lib::listen);
     LuaHostLib.set(lua, "so_udp", lib::udp);
@@ -104,10 +110,17 @@ final class SocketLib {
     return h == null ? new InetSocketAddress(port) : InetSocketAddress.createUnresolved(h, port);
   }
 
+  /** The resolver for connecting to {@code a}: the system's for a name, none for a literal address or a path. */
+  private Resolver byName(SocketAddress a) {
+    return a instanceof InetSocketAddress i && i.isUnresolved()
+        && NetUtil.createByteArrayFromIpAddressString(i.getHostString()) == null ? resolver.get() : null;
+  }
+
   /** so_connect(host, port, path, nodelay, bindhost, bindport) -> handle */
   private int connect(Lua l) {
     SocketAddress local = l.isString(5) ? new InetSocketAddress(LuaValues.string(l, 5), (int) l.toInteger(6)) : null;
-    StreamSocket s = StreamSocket.connect(reactor, address(l, 1, 3), local, l.toBoolean(4));
+    SocketAddress remote = address(l, 1, 3);
+    StreamSocket s = StreamSocket.connect(reactor, remote, local, l.toBoolean(4), byName(remote));
     l.push(host.handles().add(new LuaSocket(s)));
     return 1;
   }
@@ -125,7 +138,7 @@ final class SocketLib {
   private int udp(Lua l) {
     SocketAddress a = address(l, 1, 99);
     DatagramEndpoint d = l.toBoolean(3)
-        ? DatagramEndpoint.connect(reactor, a, l.toBoolean(4))
+        ? DatagramEndpoint.connect(reactor, a, l.toBoolean(4), byName(a))
         : DatagramEndpoint.bind(reactor, a instanceof InetSocketAddress i && i.isUnresolved()
             ? new InetSocketAddress(i.getHostString(), i.getPort()) : a, l.toBoolean(4));
     l.push(host.handles().add(new LuaSocket(d)));
@@ -235,22 +248,12 @@ final class SocketLib {
 
   /** so_unwait(h, id): withdraws a wait that ended another way. */
   private int unwait(Lua l) {
-    Wait w = waits.remove((int) l.toInteger(2));
-    if (w != null && w.socket.cancel(w.callback)) reactor.releaseWakeSource();
+    waits.withdraw((int) l.toInteger(2));
     return 0;
   }
 
   private int register(LuaSocket s, boolean write) {
-    int id = host.newEvent();
-    reactor.holdWakeSource();
-    Runnable cb = () -> {
-      waits.remove(id);
-      reactor.releaseWakeSource();
-      host.post(id, Boolean.TRUE);
-    };
-    waits.put(id, new Wait(s, cb));
-    s.register(cb, write);
-    return id;
+    return waits.register(cb -> s.register(cb, write), s::cancel);
   }
 
   private int again(Lua l, LuaSocket s, boolean write, boolean wait) {

@@ -38,7 +38,8 @@ public final class DatagramEndpoint implements AutoCloseable {
   private int error;
   private boolean closed;
 
-  private DatagramEndpoint(Reactor reactor, SocketAddress local, SocketAddress remote, boolean broadcast) {
+  private DatagramEndpoint(Reactor reactor, SocketAddress local, SocketAddress remote, boolean broadcast,
+      Resolver resolver) {
     Bootstrap b = new Bootstrap()
         .group(reactor.eventLoop())
         .channel(NioDatagramChannel.class)
@@ -62,6 +63,7 @@ public final class DatagramEndpoint implements AutoCloseable {
             onReadable.fire();
           }
         });
+    if (resolver != null) b.resolver(resolver.addressResolverGroup());
     ChannelFuture f = remote == null ? b.bind(local) : b.connect(remote, local);
     channel = f.channel();
     f.addListener(done -> {
@@ -74,13 +76,18 @@ public final class DatagramEndpoint implements AutoCloseable {
 
   /** A socket bound to {@code local} that receives from anyone. */
   public static DatagramEndpoint bind(Reactor reactor, SocketAddress local, boolean broadcast) {
-    return new DatagramEndpoint(reactor, local, null, broadcast);
+    return new DatagramEndpoint(reactor, local, null, broadcast, null);
   }
 
-  /** A socket connected to {@code remote} (resolved here if unresolved), bound to an ephemeral port. */
-  public static DatagramEndpoint connect(Reactor reactor, SocketAddress remote, boolean broadcast) {
-    if (remote instanceof InetSocketAddress i && i.isUnresolved()) remote = new InetSocketAddress(i.getHostString(), i.getPort());
-    return new DatagramEndpoint(reactor, new InetSocketAddress(0), remote, broadcast);
+  /**
+   * A socket connected to {@code remote}, bound to an ephemeral port. An unresolved address is resolved in
+   * the background by {@code resolver} (null: by the JDK, here and blocking).
+   */
+  public static DatagramEndpoint connect(Reactor reactor, SocketAddress remote, boolean broadcast, Resolver resolver) {
+    if (resolver == null && remote instanceof InetSocketAddress i && i.isUnresolved()) {
+      remote = new InetSocketAddress(i.getHostString(), i.getPort());
+    }
+    return new DatagramEndpoint(reactor, new InetSocketAddress(0), remote, broadcast, resolver);
   }
 
   /** Takes the oldest datagram (the caller releases it), or null. */

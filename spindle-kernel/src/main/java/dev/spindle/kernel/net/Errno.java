@@ -1,6 +1,9 @@
 package dev.spindle.kernel.net;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.dns.DnsResponseCode;
+import io.netty.resolver.dns.DnsErrorCauseException;
+import io.netty.resolver.dns.DnsNameResolverTimeoutException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -19,12 +22,18 @@ import javax.net.ssl.SSLHandshakeException;
 public final class Errno {
   public static final int EIO = 5, EAGAIN = 11, EPIPE = 32, EADDRINUSE = 98, EADDRNOTAVAIL = 99,
       ENETUNREACH = 101, ECONNRESET = 104, ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111,
-      EHOSTUNREACH = 113, EINVAL = 22, EBADF = 9;
+      EHOSTUNREACH = 113, EINVAL = 22, EBADF = 9, ECANCELED = 125;
 
   private static final int DNS_EBASE = -('d' << 24 | 'n' << 16 | 's' << 8 | 64);
   private static final int SO_EBASE = -('s' << 24 | 'o' << 16 | 'c' << 8 | 64);
+  /** A name or record that cannot be put in a DNS message. */
+  public static final int DNS_EILLEGAL = DNS_EBASE + 1;
+  /** There is no query to fetch an answer for. */
+  public static final int DNS_ENOQUERY = DNS_EBASE + 6;
   /** The name does not resolve. */
   public static final int DNS_ENONAME = DNS_EBASE + 10;
+  /** Resolving failed for good (the servers refused or failed). */
+  public static final int DNS_EFAIL = DNS_EBASE + 11;
   /** A TLS failure other than verification. */
   public static final int SO_EOPENSSL = SO_EBASE;
   /** The peer's certificate is absent or did not verify. */
@@ -40,7 +49,7 @@ public final class Errno {
     String msg = String.valueOf(e.getMessage());
     return switch (e) {
       case UnresolvedAddressException u -> DNS_ENONAME;
-      case UnknownHostException u -> DNS_ENONAME;
+      case UnknownHostException u -> resolution(u);
       case ConnectTimeoutException t -> ETIMEDOUT;
       case NoRouteToHostException n -> EHOSTUNREACH;
       case PortUnreachableException p -> ECONNREFUSED;
@@ -51,6 +60,19 @@ public final class Errno {
       case ClosedChannelException c -> EPIPE;
       default -> msg.contains("reset") ? ECONNRESET : msg.contains("Broken pipe") ? EPIPE : EIO;
     };
+  }
+
+  /**
+   * What a failed name resolution means: a timeout, a server failure, a local socket failure (the
+   * resolver could not bind, say), or else a name that does not resolve.
+   */
+  private static int resolution(UnknownHostException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof DnsNameResolverTimeoutException) return ETIMEDOUT;
+      if (t instanceof DnsErrorCauseException d && d.getCode() != DnsResponseCode.NXDOMAIN) return DNS_EFAIL;
+      if (t instanceof IOException && !(t instanceof UnknownHostException)) return of(t);
+    }
+    return DNS_ENONAME;
   }
 
   private static boolean isVerification(Throwable e) {

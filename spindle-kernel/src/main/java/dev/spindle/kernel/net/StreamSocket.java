@@ -48,8 +48,13 @@ public final class StreamSocket implements AutoCloseable {
     this.input = io.netty.buffer.ByteBufAllocator.DEFAULT.compositeBuffer(64);
   }
 
-  /** Starts connecting to {@code remote} (resolved in the background if it is unresolved). */
-  public static StreamSocket connect(Reactor reactor, SocketAddress remote, SocketAddress local, boolean nodelay) {
+  /**
+   * Starts connecting to {@code remote}. An unresolved address is resolved in the background by
+   * {@code resolver} (null: Netty's default, the JDK's blocking lookup); a name that does not resolve
+   * becomes the socket's error, {@link Errno#DNS_ENONAME}.
+   */
+  public static StreamSocket connect(Reactor reactor, SocketAddress remote, SocketAddress local, boolean nodelay,
+      Resolver resolver) {
     StreamSocket s = new StreamSocket();
     s.handshaking = true;
     boolean unix = remote instanceof UnixDomainSocketAddress;
@@ -59,6 +64,7 @@ public final class StreamSocket implements AutoCloseable {
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .handler(s.new Handler());
     if (!unix) b.option(ChannelOption.TCP_NODELAY, nodelay);
+    if (!unix && resolver != null) b.resolver(resolver.addressResolverGroup());
     ChannelFuture f = local == null ? b.connect(remote) : b.connect(remote, local);
     s.channel = f.channel();
     f.addListener(s::connected);
