@@ -1,11 +1,9 @@
 package dev.spindle.kernel.sync;
 
-import dev.spindle.kernel.wait.ParkedWaiter;
 import dev.spindle.kernel.wait.WaitQueue;
 import dev.spindle.kernel.wait.Waiter;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,7 +28,7 @@ public final class Event {
     } finally {
       lock.unlock();
     }
-    for (Waiter w : woken) w.wake(Boolean.TRUE);
+    Waiters.wakeAll(woken, Boolean.TRUE);
   }
 
   /** Clears the flag. */
@@ -58,25 +56,12 @@ public final class Event {
    * was not queued and the caller need not wait), false if the waiter will be woken by the next set.
    */
   public boolean register(Waiter waiter) {
-    Objects.requireNonNull(waiter, "waiter");
-    lock.lock();
-    try {
-      if (set) return true;
-      waiters.add(waiter);
-      return false;
-    } finally {
-      lock.unlock();
-    }
+    return Waiters.register(lock, waiters, waiter, this, e -> e.set);
   }
 
   /** Forgets a waiter that gave up. */
   public void unregister(Waiter waiter) {
-    lock.lock();
-    try {
-      waiters.remove(waiter);
-    } finally {
-      lock.unlock();
-    }
+    Waiters.remove(lock, waiters, waiter);
   }
 
   /**
@@ -84,15 +69,6 @@ public final class Event {
    * (false only on timeout). Must not be called on a reactor thread.
    */
   public boolean await(Duration timeout) throws InterruptedException {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) throw new IllegalArgumentException("timeout < 0: " + timeout);
-    long nanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? -1 : timeout.toNanos(); // -1: no limit
-    ParkedWaiter waiter = new ParkedWaiter();
-    if (register(waiter)) return true;
-    try {
-      return waiter.await(nanos) != ParkedWaiter.TIMED_OUT;
-    } finally {
-      if (!waiter.isWaiting()) unregister(waiter);
-    }
+    return Blocking.await(timeout, this::register, this::unregister);
   }
 }

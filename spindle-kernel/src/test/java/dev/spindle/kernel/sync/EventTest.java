@@ -1,17 +1,21 @@
 package dev.spindle.kernel.sync;
 
+import static dev.spindle.kernel.sync.SyncTesting.LONG;
+import static dev.spindle.kernel.sync.SyncTesting.awaitParked;
+import static dev.spindle.kernel.sync.SyncTesting.registerOnReactor;
+import static dev.spindle.kernel.sync.SyncTesting.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.spindle.kernel.reactor.Reactor;
 import dev.spindle.kernel.reactor.ReactorTesting;
-import dev.spindle.kernel.wait.ParkedWaiter;
+import dev.spindle.kernel.sync.SyncTesting.Blocked;
+import dev.spindle.kernel.sync.SyncTesting.Seen;
+import dev.spindle.kernel.wait.CountingWaiter;
 import dev.spindle.kernel.wait.TaskWaiter;
-import dev.spindle.kernel.wait.Waiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +29,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +36,6 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EventTest {
-  private static final Duration LONG = Duration.ofSeconds(5);
-
   private Reactor reactor;
   private Thread reactorThread;
 
@@ -53,57 +54,13 @@ class EventTest {
     return ReactorTesting.onLoop(reactor, body);
   }
 
-  /** A waiter that records its wakes. */
-  private static final class CountingWaiter extends Waiter {
-    final AtomicInteger wakes = new AtomicInteger();
-    final AtomicReference<Object> value = new AtomicReference<>();
-
-    @Override
-    protected void onWake(Object v) {
-      value.set(v);
-      wakes.incrementAndGet();
-    }
+  private static Blocked startAwaiting(Event event, Duration timeout) {
+    return start("event-awaiter", () -> event.await(timeout));
   }
-
-  /** A Java thread blocked in {@code event.await(timeout)}, and what that call returned or threw. */
-  private record AwaitingThread(Thread thread, CompletableFuture<Object> result) {}
-
-  private static AwaitingThread startAwaiting(Event event, Duration timeout) {
-    CompletableFuture<Object> result = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        result.complete(event.await(timeout));
-      } catch (Throwable e) {
-        result.complete(e);
-      }
-    }, "event-awaiter");
-    t.start();
-    return new AwaitingThread(t, result);
-  }
-
-  /** Spins (yielding) until {@code t} is parked on a {@link ParkedWaiter}, i.e. registered and waiting. */
-  private static void awaitParked(Thread t) {
-    while (!(LockSupport.getBlocker(t) instanceof ParkedWaiter
-        && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING))) {
-      if (!t.isAlive()) fail("awaiting thread ended before parking");
-      Thread.yield();
-    }
-  }
-
-  /** What a TaskWaiter continuation saw. */
-  private record Seen(Thread thread, Object value) {}
 
   /** On the reactor: creates a TaskWaiter and registers it; returns its continuation's future. */
   private CompletableFuture<Seen> registerTaskWaiter(Event event) throws Exception {
-    CompletableFuture<Seen> seen = new CompletableFuture<>();
-    boolean alreadySet = onLoop(() -> {
-      TaskWaiter w = new TaskWaiter(reactor, v -> seen.complete(new Seen(Thread.currentThread(), v)));
-      boolean set = event.register(w);
-      if (set) w.cancel();
-      return set;
-    });
-    assertFalse(alreadySet);
-    return seen;
+    return registerOnReactor(reactor, event::register);
   }
 
   @Test
@@ -158,7 +115,7 @@ class EventTest {
   @Test
   void await_setWhileParked_returnsTrueBeforeTimeout() throws Exception {
     Event e = new Event();
-    AwaitingThread a = startAwaiting(e, Duration.ofSeconds(30));
+    Blocked a = startAwaiting(e, Duration.ofSeconds(30));
     awaitParked(a.thread());
     long t0 = System.nanoTime();
     e.set();
@@ -169,7 +126,7 @@ class EventTest {
   @Test
   void await_interruptedWhileParked_throwsInterruptedException() throws Exception {
     Event e = new Event();
-    AwaitingThread a = startAwaiting(e, LONG);
+    Blocked a = startAwaiting(e, LONG);
     awaitParked(a.thread());
     a.thread().interrupt();
     assertTrue(a.result().get(5, TimeUnit.SECONDS) instanceof InterruptedException);
@@ -190,22 +147,22 @@ class EventTest {
   @Test
   void set_severalParkedThreads_wakesAllWithTrue() throws Exception {
     Event e = new Event();
-    List<AwaitingThread> threads = new ArrayList<>();
+    List<Blocked> threads = new ArrayList<>();
     for (int i = 0; i < 8; i++) threads.add(startAwaiting(e, LONG));
-    for (AwaitingThread a : threads) awaitParked(a.thread());
+    for (Blocked a : threads) awaitParked(a.thread());
     e.set();
-    for (AwaitingThread a : threads) assertEquals(Boolean.TRUE, a.result().get(5, TimeUnit.SECONDS));
+    for (Blocked a : threads) assertEquals(Boolean.TRUE, a.result().get(5, TimeUnit.SECONDS));
   }
 
   @Test
   void set_thenClearedAtOnce_parkedThreadsStillReturnTrue() throws Exception {
     Event e = new Event();
-    List<AwaitingThread> threads = new ArrayList<>();
+    List<Blocked> threads = new ArrayList<>();
     for (int i = 0; i < 4; i++) threads.add(startAwaiting(e, LONG));
-    for (AwaitingThread a : threads) awaitParked(a.thread());
+    for (Blocked a : threads) awaitParked(a.thread());
     e.set();
     e.clear();
-    for (AwaitingThread a : threads) assertEquals(Boolean.TRUE, a.result().get(5, TimeUnit.SECONDS));
+    for (Blocked a : threads) assertEquals(Boolean.TRUE, a.result().get(5, TimeUnit.SECONDS));
     assertFalse(e.isSet());
   }
 
@@ -235,13 +192,13 @@ class EventTest {
   @Test
   void set_parkedThreadsAndTaskWaiters_wakesBothKinds() throws Exception {
     Event e = new Event();
-    List<AwaitingThread> threads = new ArrayList<>();
+    List<Blocked> threads = new ArrayList<>();
     for (int i = 0; i < 3; i++) threads.add(startAwaiting(e, LONG));
     List<CompletableFuture<Seen>> seen = new ArrayList<>();
     for (int i = 0; i < 3; i++) seen.add(registerTaskWaiter(e));
-    for (AwaitingThread a : threads) awaitParked(a.thread());
+    for (Blocked a : threads) awaitParked(a.thread());
     CompletableFuture.runAsync(e::set).get(5, TimeUnit.SECONDS); // from a third thread
-    for (AwaitingThread a : threads) assertEquals(Boolean.TRUE, a.result().get(5, TimeUnit.SECONDS));
+    for (Blocked a : threads) assertEquals(Boolean.TRUE, a.result().get(5, TimeUnit.SECONDS));
     for (CompletableFuture<Seen> s : seen) assertSame(reactorThread, s.get(5, TimeUnit.SECONDS).thread());
   }
 

@@ -22,24 +22,6 @@ import org.junit.jupiter.api.Timeout;
 class WaiterTest {
   private static final int ITERATIONS = 30_000;
 
-  /** Counts its callbacks and keeps the delivered value. */
-  static final class CountingWaiter extends Waiter {
-    final AtomicInteger wakes = new AtomicInteger();
-    final AtomicInteger cancels = new AtomicInteger();
-    final AtomicReference<Object> value = new AtomicReference<>();
-
-    @Override
-    protected void onWake(Object v) {
-      value.set(v);
-      wakes.incrementAndGet();
-    }
-
-    @Override
-    protected void onCancel() {
-      cancels.incrementAndGet();
-    }
-  }
-
   /**
    * Runs one thread per action through up to {@code iterations} rounds in lockstep (fewer if {@code
    * budgetMillis} runs out first): in round {@code i} each calls its action with {@code i}, all released
