@@ -1,8 +1,9 @@
 -- Copies plain values between Lua states: encode() turns values into bytes, decode() rebuilds them
 -- in another state. What crosses: nil, booleans, integers and floats (kept apart), strings, tables of
 -- those (cycles and shared references preserved, metatables dropped), and functions whose only upvalue
--- is _ENV (they get the receiving state's globals). Anything else is refused with an error naming its
--- type and where it was found.
+-- is _ENV (they get the receiving state's globals), and objects over thread-safe primitives (threading,
+-- queue: export/import, set by primitives.lua, turn them into a global id and back into the same object).
+-- Anything else is refused with an error naming its type and where it was found.
 local load = ...
 local pack, unpack, type, mtype = string.pack, string.unpack, type, math.type
 local tunpack = table.unpack
@@ -27,6 +28,8 @@ local function enc(v, out, seen, where)
   elseif ty == "number" then
     out[#out + 1] = mtype(v) == "integer" and pack("<c1j", "i", v) or pack("<c1n", "d", v)
   elseif ty == "string" then out[#out + 1] = pack("<c1s4", "s", v)
+  elseif ty == "table" and M.export and M.export(v) then
+    out[#out + 1] = pack("<c1j", "H", M.export(v))
   elseif ty == "table" then
     local id = seen[v]
     if id then out[#out + 1] = pack("<c1I4", "r", id); return end
@@ -86,6 +89,10 @@ local function dec(s, pos, tables, env)
       t[k] = v
     end
     return t, pos + 1
+  elseif tag == "H" then
+    local id
+    id, pos = unpack("<j", s, pos)
+    return M.import(id), pos
   elseif tag == "F" then
     local bin
     bin, pos = unpack("<s4", s, pos)

@@ -61,6 +61,15 @@ for _, name in ipairs {
   end
 end
 
+-- threading, queue and concurrent.futures (Python's), on the thread-safe primitives they share.
+local prims
+for _, name in ipairs { "threading", "queue", "concurrent.futures" } do
+  package.preload[name] = function()
+    prims = prims or internal("primitives", S, K, copy)
+    return internal((name:gsub("%.", "/")), S, K, prims)
+  end
+end
+
 local function classpath_searcher(name)
   local src = K.libsource(name)
   if not src then return "\n\tno module '" .. name .. "' in Spindle's library" end

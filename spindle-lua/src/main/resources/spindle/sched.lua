@@ -189,19 +189,36 @@ function S.record(co, ctl, first)
     script = cur and cur.script, src = cur and where(cur.inner or cur.co) }
 end
 
+local conclude
+
 -- Ends thread `t`: runs its destructors and keeps the error.
 local function finish(t, err, tb, ...)
   live[t] = nil
   S.retire(t)
   if t.worker then
-    t.script.workers[t] = nil
+    local script = t.script
+    script.workers[t] = nil
     if err ~= nil then
       t.err, t.tb = err, tb
       failed[#failed + 1] = t
     end
+    if t.held then
+      script.held = script.held - 1
+      if script.held == 0 and script.ended then conclude(script, nil, nil, unpack(script.ended, 1, script.ended.n)) end
+    end
     return
   end
-  -- a script's main thread: its leftover workers are abandoned, as NSE does (never resumed again)
+  if (t.held or 0) > 0 and err == nil then
+    -- non-daemon threads (threading.Thread) still run: the script ends when the last of them does
+    t.ended = pack(...)
+    return
+  end
+  conclude(t, err, tb, ...)
+end
+
+-- Ends main thread `t`'s script: its leftover workers are abandoned, as NSE does (never resumed again).
+conclude = function(t, err, tb, ...)
+  t.ended = nil
   local ws = t.script.workers
   if ws then
     t.script.workers = nil
@@ -217,6 +234,12 @@ local function finish(t, err, tb, ...)
   elseif not outcome then
     outcome = pack("ok", ...)
   end
+end
+
+-- Makes worker `t` hold its script open: the script's main thread, once returned, waits for it.
+function S.hold(t)
+  t.held = true
+  t.script.held = (t.script.held or 0) + 1
 end
 
 local function after(t, ok, tok, ...)

@@ -58,6 +58,7 @@ final class LuaHostLib {
     DnsLib dns = DnsLib.push(lua, host);
     SocketLib.push(lua, host, dns::system);
     OpenSslLib.push(lua, host);
+    ThreadingLib.push(lua, host);
   }
 
   /** The script and session functions; results follow the (ok, value...) or (nil, message) shapes. */

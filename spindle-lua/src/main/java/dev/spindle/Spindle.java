@@ -34,6 +34,8 @@ public final class Spindle implements AutoCloseable {
   private final Set<LuaHost> running = ConcurrentHashMap.newKeySet(); // runs not yet ended
   private final Map<Long, LuaHost> byHandle = new ConcurrentHashMap<>(); // every run, for script.status
   private final AtomicLong handles = new AtomicLong(); // script handles: positive, never reused
+  private final Map<Long, Object> shared = new java.util.HashMap<>(); // guarded by this: id -> primitive
+  private final Map<Object, Long> sharedIds = new java.util.IdentityHashMap<>(); // guarded by this
   private volatile boolean closed;
 
   private Spindle(Builder b) {
@@ -58,6 +60,23 @@ public final class Spindle implements AutoCloseable {
 
   PrintStream err() {
     return err;
+  }
+
+  /**
+   * The global id of a thread-safe primitive one state passes to another (threading.Lock, queue.Queue,
+   * ...); the same object always gets the same id. Shared objects live as long as this Spindle.
+   */
+  synchronized long share(Object primitive) {
+    return sharedIds.computeIfAbsent(primitive, o -> {
+      long id = shared.size() + 1L;
+      shared.put(id, o);
+      return id;
+    });
+  }
+
+  /** The primitive shared under {@code id}, or null. */
+  synchronized Object shared(long id) {
+    return shared.get(id);
   }
 
   LuaHost lookup(long handle) {

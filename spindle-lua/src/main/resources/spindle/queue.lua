@@ -1,0 +1,77 @@
+-- queue: Python's Queue, LifoQueue and PriorityQueue over one thread-safe Java queue. Items cross by copy
+-- (spindle/copy.lua): a table put in comes out as an equal table, in this state or in any other; objects
+-- over thread-safe primitives come out as themselves. Failures raise queue.Full and queue.Empty, which
+-- compare with == after pcall.
+local S, K, P = ...
+
+local M = {}
+
+local function exception(name)
+  return setmetatable({ name = name }, { __name = "queue." .. name, __tostring = function() return "queue." .. name end })
+end
+M.Full = exception("Full")
+M.Empty = exception("Empty")
+
+local Queue = P.class("queue.Queue", "SharedQueue")
+
+-- The priority of an item: a number or a string, or the first element of a table ({priority, data}).
+local function key(item)
+  local k = item
+  if type(item) == "table" then k = item[1] end
+  if type(k) == "number" or type(k) == "string" then return k end
+  return nil
+end
+
+local function make(fn, order, maxsize)
+  maxsize = maxsize or 0
+  if math.type(maxsize) ~= "integer" then
+    error(("bad argument #1 to '%s' (integer maxsize expected, got %s)"):format(fn, type(maxsize)), 3)
+  end
+  local q = P.new(Queue, "queue", order, maxsize)
+  rawset(q, "maxsize", maxsize)
+  rawset(q, "priority", order == "priority")
+  return q
+end
+
+function M.Queue(maxsize) return make("Queue", "fifo", maxsize) end
+function M.LifoQueue(maxsize) return make("LifoQueue", "lifo", maxsize) end
+function M.PriorityQueue(maxsize) return make("PriorityQueue", "priority", maxsize) end
+
+-- put(item[, block[, timeout]]): raises queue.Full when it cannot put (at once, or within timeout).
+function Queue:put(item, block, timeout)
+  local bytes = P.encode("item", item)
+  local k = self.priority and key(item) or nil
+  if block == false then
+    if not P.now(self, "put", bytes, k) then error(M.Full, 2) end
+    return
+  end
+  timeout = P.timeout("queue.put", timeout, 3)
+  if not P.wait("queue.put", self, "put", timeout, bytes, k) then error(M.Full, 2) end
+end
+
+-- get([block[, timeout]]): the next item; raises queue.Empty when there is none (at once, or in time).
+function Queue:get(block, timeout)
+  if block == false then
+    local bytes = P.now(self, "get")
+    if bytes == nil then error(M.Empty, 2) end
+    return (P.decode(bytes))
+  end
+  timeout = P.timeout("queue.get", timeout, 2)
+  local ok, bytes = P.wait("queue.get", self, "get", timeout)
+  if not ok then error(M.Empty, 2) end
+  return (P.decode(bytes))
+end
+
+function Queue:put_nowait(item) return self:put(item, false) end
+function Queue:get_nowait() return self:get(false) end
+function Queue:qsize() return P.now(self, "qsize") end
+function Queue:empty() return P.now(self, "qsize") == 0 end
+function Queue:full() return P.now(self, "full") end
+function Queue:task_done() P.now(self, "task_done") end
+
+-- Waits until every item put has been got and marked done with task_done.
+function Queue:join()
+  P.wait("queue.join", self, "join", nil)
+end
+
+return M
