@@ -72,4 +72,61 @@ it("map keeps input order; wait and as_completed", function()
   pool:shutdown()
 end)
 
+it("ProcessPoolExecutor: calls run in isolated threads, results and errors are copied back", function()
+  local pool = futures.ProcessPoolExecutor { max_workers = 2 }
+  local fs = {}
+  for i = 1, 6 do
+    fs[i] = pool:submit(function(n)
+      local t = { n = n, squares = {} }
+      for k = 1, n do t.squares[k] = k * k end
+      return t, math.type(n)
+    end, i)
+  end
+  local t, ty = fs[4]:result(10)
+  eq(t.squares[4], 16)
+  eq(ty, "integer")
+  local bad = pool:submit(function() error({ why = "no" }) end)
+  local ok, err = pcall(bad.result, bad, 10)
+  eq(ok, false)
+  eq(err.why, "no")
+  local total = 0
+  for v in pool:map(function(x) return x + 1 end, { 1, 2, 3 }, 10) do total = total + v end
+  eq(total, 9)
+  pool:shutdown()
+  for i = 1, 6 do eq(fs[i]:done(), true) end
+end)
+
+it("ProcessPoolExecutor refuses what cannot be copied, naming it", function()
+  local pool = futures.ProcessPoolExecutor { max_workers = 1 }
+  local up = 1
+  raises("cannot copy a function (at item 1.fn): it has the upvalue 'up'", pool.submit, pool, function() return up end)
+  raises("cannot copy a thread (at item 1.args[1])", pool.submit, pool, function() end, coroutine.create(print))
+  pool:shutdown()
+end)
+
+it("a queue shared by a ProcessPoolExecutor's workers and the main script", function()
+  local queue = require "queue"
+  local q = queue.Queue(8)
+  local pool = futures.ProcessPoolExecutor { max_workers = 2 }
+  local fs = {}
+  for w = 1, 2 do
+    fs[w] = pool:submit(function(q, w)
+      for i = 1, 50 do q:put(w * 1000 + i) end
+      return "done " .. w
+    end, q, w)
+  end
+  local seen, last = 0, {}
+  for _ = 1, 100 do
+    local v = q:get(true, 10)
+    local w, i = v // 1000, v % 1000
+    eq(i > (last[w] or 0), true, "per-producer order")
+    last[w] = i
+    seen = seen + 1
+  end
+  eq(seen, 100)
+  eq(fs[1]:result(10), "done 1")
+  eq(fs[2]:result(10), "done 2")
+  pool:shutdown()
+end)
+
 return spec.run()

@@ -92,6 +92,7 @@ local function dec(s, pos, tables, env)
   elseif tag == "H" then
     local id
     id, pos = unpack("<j", s, pos)
+    if not M.import then require "queue" end -- loads primitives.lua, which sets the hooks
     return M.import(id), pos
   elseif tag == "F" then
     local bin

@@ -87,6 +87,24 @@ copy.import = function(id)
   return setmetatable({ h = h }, c)
 end
 
+-- A result settled once, shared across states: the Java Promise behind ProcessPoolExecutor's futures.
+local Promise = P.class("Promise", "Promise")
+P.Promise = Promise
+function P.promise() return P.new(Promise, "promise") end
+function Promise:start() return P.now(self, "start") end
+function Promise:cancel() return P.now(self, "cancel") end
+function Promise:state() return P.now(self, "state") end
+function Promise:fulfill(...) return P.now(self, "fulfill", P.encode("result", ...)) end
+function Promise:reject(e)
+  local ok, bytes = pcall(P.encode, "error", e)
+  if not ok then bytes = P.encode("error", S.errtext(e)) end -- an error that cannot cross goes as text
+  return P.now(self, "reject", bytes)
+end
+-- Waits until settled (true) or `timeout` seconds pass (false).
+function Promise:wait(timeout) return (P.wait("a future's result", self, "wait", timeout)) end
+-- The values (fulfilled) or the error (rejected).
+function Promise:outcome() return P.decode(P.now(self, "value")) end
+
 -- Validates a Python-style timeout argument: nil or negative means none.
 function P.timeout(fn, t, i)
   if t ~= nil and type(t) ~= "number" then

@@ -66,9 +66,7 @@ final class LuaHostLib {
     Spindle spindle = host.spindle();
     set(lua, "script_start", l -> {
       String path = LuaValues.string(l, 1);
-      ByteBuffer b = l.toBuffer(2);
-      byte[] args = new byte[b.remaining()];
-      b.get(args);
+      byte[] args = bytes(l, 2);
       try {
         l.push(spindle.startBackground(host, resolve(host, path), args).handle());
         return 1;
@@ -77,6 +75,12 @@ final class LuaHostLib {
         l.push(e.getMessage());
         return 2;
       }
+    });
+    set(lua, "iso_start", l -> {
+      byte[] source = bytes(l, 2);
+      byte[] args = bytes(l, 3);
+      l.push(spindle.startIsolated(host, LuaValues.string(l, 1), source, args).handle());
+      return 1;
     });
     set(lua, "script_wait", l -> {
       LuaHost other = spindle.lookup(l.toInteger(1));
@@ -120,6 +124,13 @@ final class LuaHostLib {
       return 1;
     });
     set(lua, "session", l -> SessionLib.call(l, spindle.sessionStore(), host.handle()));
+  }
+
+  private static byte[] bytes(Lua l, int idx) {
+    ByteBuffer b = l.toDirectBuffer(idx);
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
   }
 
   private static int noScript(Lua l) {

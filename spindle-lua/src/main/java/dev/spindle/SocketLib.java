@@ -54,6 +54,16 @@ final class SocketLib {
     LuaHostLib.set(lua, "so_listen", lib::listen);
     LuaHostLib.set(lua, "so_udp", lib::udp);
     LuaHostLib.set(lua, "so_pair", lib::pair);
+    LuaHostLib.set(lua, "so_pair_shared", lib::pairShared);
+    LuaHostLib.set(lua, "so_adopt", l -> {
+      Object ch = host.spindle().unshare(l.toInteger(1));
+      if (!(ch instanceof SocketChannel sc)) {
+        l.pushNil();
+        return 1;
+      }
+      l.push(host.handles().add(new LuaSocket(StreamSocket.adopt(lib.reactor, sc))));
+      return 1;
+    });
     LuaHostLib.set(lua, "so_read", lib::read);
     LuaHostLib.set(lua, "so_write", lib::write);
     LuaHostLib.set(lua, "so_flush", lib::flush);
@@ -145,8 +155,20 @@ final class SocketLib {
     return 1;
   }
 
-  /** so_pair() -> handle, handle: two connected ends over loopback */
+  /** so_pair() -> handle, handle: two connected ends over loopback (or nil, nil, errno) */
   private int pair(Lua l) {
+    return pair(l, false);
+  }
+
+  /**
+   * so_pair_shared() -> handle, global id: a connected pair whose first end is this state's and whose
+   * second end waits, shared, for the state that adopts it (so_adopt) on its own reactor.
+   */
+  private int pairShared(Lua l) {
+    return pair(l, true);
+  }
+
+  private int pair(Lua l, boolean shareSecond) {
     SocketChannel[] ends;
     try {
       ends = connectedPair();
@@ -157,7 +179,8 @@ final class SocketLib {
       return 3;
     }
     l.push(host.handles().add(new LuaSocket(StreamSocket.adopt(reactor, ends[0]))));
-    l.push(host.handles().add(new LuaSocket(StreamSocket.adopt(reactor, ends[1]))));
+    if (shareSecond) l.push(host.spindle().share(ends[1]));
+    else l.push(host.handles().add(new LuaSocket(StreamSocket.adopt(reactor, ends[1]))));
     return 2;
   }
 

@@ -36,6 +36,7 @@ public final class Spindle implements AutoCloseable {
   private final AtomicLong handles = new AtomicLong(); // script handles: positive, never reused
   private final Map<Long, Object> shared = new java.util.HashMap<>(); // guarded by this: id -> primitive
   private final Map<Object, Long> sharedIds = new java.util.IdentityHashMap<>(); // guarded by this
+  private long lastShared; // guarded by this; ids are never reused
   private volatile boolean closed;
 
   private Spindle(Builder b) {
@@ -68,10 +69,17 @@ public final class Spindle implements AutoCloseable {
    */
   synchronized long share(Object primitive) {
     return sharedIds.computeIfAbsent(primitive, o -> {
-      long id = shared.size() + 1L;
+      long id = ++lastShared;
       shared.put(id, o);
       return id;
     });
+  }
+
+  /** Takes back what was shared under {@code id} (it was meant for one state only); null if none. */
+  synchronized Object unshare(long id) {
+    Object o = shared.remove(id);
+    if (o != null) sharedIds.remove(o);
+    return o;
   }
 
   /** The primitive shared under {@code id}, or null. */
@@ -93,6 +101,16 @@ public final class Spindle implements AutoCloseable {
     }
     Path dir = file.toAbsolutePath().getParent();
     LuaHost host = start(parent, new LuaHost.Script(file.toString(), source, dir, List.of(), copiedArgs));
+    parent.addChild(host);
+    return host;
+  }
+
+  /**
+   * Starts an isolated thread of {@code parent}: a new run (reactor, OS thread, Lua state) of the Lua chunk
+   * {@code source}, called with the values copied in {@code copiedArgs}. The parent's run waits for it.
+   */
+  LuaHost startIsolated(LuaHost parent, String name, byte[] source, byte[] copiedArgs) {
+    LuaHost host = start(parent, new LuaHost.Script(name, source, parent.script().dir(), List.of(), copiedArgs));
     parent.addChild(host);
     return host;
   }

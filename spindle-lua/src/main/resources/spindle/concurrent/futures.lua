@@ -1,6 +1,7 @@
 -- concurrent.futures: Python's executors and futures. ThreadPoolExecutor runs calls in script threads of
--- this state (shared memory, at most max_workers at once); futures.wait and futures.as_completed wait
--- for several futures.
+-- this state (shared memory, at most max_workers at once); ProcessPoolExecutor runs them in isolated
+-- threads (a Lua state each, on its own OS thread: the function and its arguments are copied in, results
+-- and errors copied back); futures.wait and futures.as_completed wait for several futures.
 local S, K, P = ...
 local create, pack, unpack = coroutine.create, table.pack, table.unpack
 
@@ -66,7 +67,7 @@ end
 
 -- Cancels a call that has not started; true if it is (now) cancelled.
 function Future:cancel()
-  if self.state == "pending" then settle(self, "cancelled") end
+  if self.state == "pending" and (not self.remote or self.remote:cancel()) then settle(self, "cancelled") end
   return self.state == "cancelled"
 end
 
@@ -123,13 +124,19 @@ local function work(self)
 end
 
 -- Schedules fn(...) on a worker; returns its Future.
-function Executor:submit(fn, ...)
+-- The checks every submit makes; returns the calling script thread.
+local function submitting(self, fn)
   if type(fn) ~= "function" then
-    error(("bad argument #1 to 'submit' (function expected, got %s)"):format(type(fn)), 2)
+    error(("bad argument #1 to 'submit' (function expected, got %s)"):format(type(fn)), 3)
   end
-  if self.shut then error("cannot schedule new futures after shutdown", 2) end
+  if self.shut then error("cannot schedule new futures after shutdown", 3) end
   local parent = S.cur
-  if not parent then error("submit: not in a script thread", 2) end
+  if not parent then error("submit: not in a script thread", 3) end
+  return parent
+end
+
+function Executor:submit(fn, ...)
+  local parent = submitting(self, fn)
   local f = newfuture()
   self.tail = self.tail + 1
   self.tasks[self.tail] = { fn = fn, args = pack(...), future = f }
@@ -172,6 +179,69 @@ function Executor:shutdown(wait)
       return true
     end, nil, "ThreadPoolExecutor.shutdown")
   end
+end
+
+---------------------------------------------------------------------------------------------------------
+-- ProcessPoolExecutor
+
+-- The loop of a process pool worker, copied into each isolated thread: its only upvalue is _ENV.
+local function process_worker(q)
+  while true do
+    local task = q:get()
+    if task == "stop" then return end
+    local p = task.promise
+    if p:start() then
+      local r = table.pack(pcall(task.fn, table.unpack(task.args, 1, task.args.n)))
+      if r[1] then p:fulfill(table.unpack(r, 2, r.n)) else p:reject(r[2]) end
+    end
+  end
+end
+
+local ProcessPool = { __name = "concurrent.futures.ProcessPoolExecutor" }
+ProcessPool.__index = ProcessPool
+ProcessPool.map = Executor.map
+
+function M.ProcessPoolExecutor(opts)
+  local n = opts and opts.max_workers or 2
+  if math.type(n) ~= "integer" or n < 1 then
+    error(("bad argument #1 to 'ProcessPoolExecutor' (max_workers must be a positive integer, got %s)"):format(tostring(n)), 2)
+  end
+  return setmetatable({ max = n, started = 0, q = require("queue").Queue(), all = {} }, ProcessPool)
+end
+
+-- Settles future `f` from its remote promise once that is settled (a script thread of this state does it,
+-- so callbacks run here, as in Python).
+local function watch(f)
+  f.remote:wait()
+  if f:done() then return end
+  local st = f.remote:state()
+  if st == "fulfilled" then settle(f, "finished", f.remote:outcome())
+  elseif st == "rejected" then settle(f, "failed", (f.remote:outcome()))
+  else settle(f, "cancelled") end
+end
+
+-- Copies fn and its arguments to a worker; returns the Future. A value that cannot cross is refused here.
+function ProcessPool:submit(fn, ...)
+  local parent = submitting(self, fn)
+  local f = newfuture()
+  f.remote = P.promise()
+  local ok, err = pcall(self.q.put, self.q, { fn = fn, args = pack(...), promise = f.remote })
+  if not ok then error(err, 2) end
+  self.all[#self.all + 1] = f
+  S.hold(S.spawn(create(watch), nil, parent.script, true, pack(f)))
+  if self.started < self.max then
+    self.started = self.started + 1
+    K.iso_start(("process pool worker %d"):format(self.started), K.source("isolated"),
+      P.encode("argument", process_worker, self.q))
+  end
+  return f
+end
+
+function ProcessPool:shutdown(wait)
+  if not self.shut then
+    for _ = 1, self.started do self.q:put("stop") end
+  end
+  return Executor.shutdown(self, wait)
 end
 
 ---------------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ local function new(h, host)
   self.fd = S.newfd(self)
   return self
 end
+S.socket = new -- a socket object over a host handle (cqueues.thread makes its ends this way)
 
 local function live(self, op)
   if getmetatable(self) ~= Socket then

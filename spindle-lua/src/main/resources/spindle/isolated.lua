@@ -1,0 +1,3 @@
+-- The main chunk of an isolated thread: calls the function copied in with the values copied after it.
+local f = ...
+return f(select(2, ...))
