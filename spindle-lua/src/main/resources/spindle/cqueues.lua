@@ -193,9 +193,13 @@ end
 -- Wakes whoever waits for this controller to have something to run (a step, or a poll of it).
 local function alert(self)
   local ws = self.pollers
-  if ws[1] then
-    self.pollers = {}
-    for _, w in ipairs(ws) do S.wake(w[1], w[2], w[3]) end
+  local n = #ws
+  if n > 0 then
+    for i = 1, n do -- a wakeup only queues the waiter: nothing is added to the list meanwhile
+      local w = ws[i]
+      ws[i] = nil
+      S.wake(w[1], w[2], w[3])
+    end
   end
 end
 
@@ -306,7 +310,8 @@ function Controller:step(timeout)
   end
   local q = self.pending
   if not q[1] then return true end
-  self.pending = {}
+  self.pending = self.spare -- two lists in turn: no new table per step
+  self.spare = q
   self.busy = true
   for i = 1, #q do
     local r = q[i]
@@ -317,11 +322,13 @@ function Controller:step(timeout)
         local rest = table.move(q, i + 1, #q, 1, {})
         table.move(self.pending, 1, #self.pending, #rest + 1, rest)
         self.pending = rest
+        for j = #q, 1, -1 do q[j] = nil end
         self.busy = false
         return false, err, code, co
       end
     end
   end
+  for j = #q, 1, -1 do q[j] = nil end
   self.busy = false
   return true
 end
@@ -408,7 +415,7 @@ Controller.__gc = Controller.close
 
 
 function M.new()
-  local self = setmetatable({ pending = {}, pollers = {}, members = {}, n = 0 }, Controller)
+  local self = setmetatable({ pending = {}, spare = {}, pollers = {}, members = {}, n = 0 }, Controller)
   self.fd = S.newfd(self)
   return self
 end
