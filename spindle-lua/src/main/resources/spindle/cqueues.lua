@@ -73,6 +73,31 @@ local function finite(x)
   return x and x == x and x > -huge and x < huge
 end
 
+-- Blocks the calling coroutine until host event `id` fires or K.monotime() reaches `dl` (nil: no limit).
+-- unwait(h, id) withdraws the host side of a wait that ended by timeout. Returns true and the event's
+-- value when it fired, false on timeout.
+function S.await(id, dl, what, unwait, h)
+  local ticket = S.ticket()
+  S.expect(id, ticket)
+  local timer
+  if dl then
+    local left = dl - K.monotime()
+    if left <= 0 then
+      unwait(h, id)
+      S.unexpect(id)
+      return false
+    end
+    timer = S.timer(ms(left), ticket)
+  end
+  local v, got = S.block(what)
+  if got ~= id then
+    unwait(h, id)
+    S.unexpect(id)
+  end
+  untime(timer, got)
+  return got == id, v
+end
+
 -- Reads field `f` of a foreign pollable: a method is called, anything else is taken as the value.
 local function field(o, f, want)
   local ok, v = pcall(function() return o[f] end)
