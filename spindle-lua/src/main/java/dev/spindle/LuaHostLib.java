@@ -57,6 +57,8 @@ final class LuaHostLib {
     pushScriptLib(lua, host);
     SocketLib.push(lua, host);
     OpenSslLib.push(lua, host);
+    AwaitLib.push(lua, host);
+    SignalLib.push(lua, host);
   }
 
   /** The script and session functions; results follow the (ok, value...) or (nil, message) shapes. */
