@@ -44,7 +44,7 @@ package.loaded.coroutine = coroutine
 
 -- Spindle's own modules: the NSE ones get the scheduler; the rest come from the class path.
 for _, name in ipairs { "nmap", "stdnse", "session", "script", "cqueues", "cqueues.condition", "cqueues.socket",
-  "cqueues.signal" } do
+  "cqueues.signal", "cqueues.notify" } do
   local file = name:gsub("%.", "/")
   package.preload[name] = function() return internal(file, S, K, copy) end
 end

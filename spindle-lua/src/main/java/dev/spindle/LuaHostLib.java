@@ -59,6 +59,7 @@ final class LuaHostLib {
     OpenSslLib.push(lua, host);
     AwaitLib.push(lua, host);
     SignalLib.push(lua, host);
+    NotifyLib.push(lua, host);
   }
 
   /** The script and session functions; results follow the (ok, value...) or (nil, message) shapes. */

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.spindle.kernel.fs.FileWatcher;
 import dev.spindle.kernel.session.InMemorySessionStore;
 import dev.spindle.kernel.session.SessionStore;
 
@@ -34,6 +35,7 @@ public final class Spindle implements AutoCloseable {
   private final Set<LuaHost> running = ConcurrentHashMap.newKeySet(); // runs not yet ended
   private final Map<Long, LuaHost> byHandle = new ConcurrentHashMap<>(); // every run, for script.status
   private final AtomicLong handles = new AtomicLong(); // script handles: positive, never reused
+  private FileWatcher fileWatcher; // guarded by this; started by the first cqueues.notify.opendir
   private volatile boolean closed;
 
   private Spindle(Builder b) {
@@ -58,6 +60,13 @@ public final class Spindle implements AutoCloseable {
 
   PrintStream err() {
     return err;
+  }
+
+  /** The watcher that the scripts' file notifiers share (one thread for all of them), started on first use. */
+  synchronized FileWatcher fileWatcher() throws IOException {
+    if (closed) throw new IOException("Spindle is closed");
+    if (fileWatcher == null) fileWatcher = FileWatcher.start("spindle-file-watcher");
+    return fileWatcher;
   }
 
   LuaHost lookup(long handle) {
@@ -130,6 +139,12 @@ public final class Spindle implements AutoCloseable {
     closed = true;
     for (LuaHost h : running) h.stop("Spindle closed");
     for (LuaHost h : running) h.awaitTermination();
+    FileWatcher w;
+    synchronized (this) {
+      w = fileWatcher;
+      fileWatcher = null;
+    }
+    if (w != null) w.close();
   }
 
   /** Configures a {@link Spindle}. Not thread-safe. */
