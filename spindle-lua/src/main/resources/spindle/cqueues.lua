@@ -73,6 +73,124 @@ local function finite(x)
   return x and x == x and x > -huge and x < huge
 end
 
+-- Blocks the calling coroutine until host event `id` fires or K.monotime() reaches `dl` (nil: no limit).
+-- unwait(h, id) withdraws the host side of a wait that ended by timeout. Returns true and the event's
+-- value when it fired, false on timeout.
+function S.await(id, dl, what, unwait, h)
+  local ticket = S.ticket()
+  S.expect(id, ticket)
+  local timer
+  if dl then
+    local left = dl - K.monotime()
+    if left <= 0 then
+      unwait(h, id)
+      S.unexpect(id)
+      return false
+    end
+    timer = S.timer(ms(left), ticket)
+  end
+  local v, got = S.block(what)
+  if got ~= id then
+    unwait(h, id)
+    S.unexpect(id)
+  end
+  untime(timer, got)
+  return got == id, v
+end
+
+-- Objects whose host side is a kernel Awaitable in the state's handles (signal listeners, file
+-- notifiers), with its handle in o.h: their pollable kind, and a blocking take.
+S.awaitable = {
+  ready = function(o) return o.closed or K.aw_ready(o.h) end,
+  arm = function(o, t, ticket)
+    if o.closed then return nil end
+    local id = K.aw_wait(o.h)
+    S.expect(id, ticket)
+    return id
+  end,
+  disarm = function(o, id)
+    if id then
+      K.aw_unwait(o.h, id)
+      S.unexpect(id)
+    end
+  end,
+  timeout = function(o)
+    if not o.closed and K.aw_ready(o.h) then return 0 end
+    return o.tmo
+  end,
+  cancel = function(o) if not o.closed then K.aw_cancel(o.h) end end,
+}
+
+-- Makes `class` a class of objects over a kernel Awaitable (their handle in o.h) named `name` (also what
+-- mod.type returns): gives it pollfd, events ("r"), timeout, close and __gc, makes it pollable, and gives
+-- module `mod` its type and interpose. Returns new(h), which makes an object, and live(self, fn), which
+-- raises unless self is an open object of the class.
+function S.awaitableclass(mod, class, name)
+  local function check(self, fn, level)
+    if getmetatable(self) ~= class then
+      error(("bad argument #1 to '%s' (%s expected, got %s)"):format(fn, name, type(self)), level)
+    end
+  end
+  local function live(self, fn)
+    check(self, fn, 4)
+    if self.closed then error(("bad argument #1 to '%s' (%s closed)"):format(fn, name), 3) end
+  end
+  local function new(h)
+    local self = setmetatable({ h = h }, class)
+    self.fd = S.newfd(self)
+    return self
+  end
+  function class:pollfd()
+    live(self, "pollfd")
+    return self.fd
+  end
+  function class:events()
+    live(self, "events")
+    return "r"
+  end
+  function class:timeout()
+    live(self, "timeout")
+    return S.awaitable.timeout(self)
+  end
+  function class:close()
+    check(self, "close", 3)
+    if self.closed then return end
+    self.closed = true
+    K.aw_close(self.h)
+  end
+  class.__gc = class.close
+  kinds[class] = S.awaitable
+  function mod.type(x)
+    if getmetatable(x) == class then return name end
+    return nil
+  end
+  mod.interpose = S.interposer(class)
+  return new, live
+end
+
+-- The optional timeout argument #i of function fn, as a number or nil.
+function S.checktimeout(fn, i, t)
+  local n = tonumber(t)
+  if t ~= nil and n == nil then
+    error(("bad argument #%d to '%s' (number expected, got %s)"):format(i, fn, type(t)), 3)
+  end
+  return n
+end
+
+-- Returns what take(o) gives (nil: nothing yet), blocking the calling coroutine until it gives something
+-- or `timeout` seconds pass (nil, NaN, inf: no limit; 0: just look), or the object closes; then returns
+-- nothing.
+function S.take(o, take, timeout, what)
+  local dl = finite(timeout) and K.monotime() + timeout
+  while true do
+    local a, b = take(o.h)
+    if a ~= nil then return a, b end
+    if o.closed or (dl and K.monotime() >= dl) then return end
+    local fired, open = S.await(K.aw_wait(o.h), dl, what, K.aw_unwait, o.h)
+    if fired and open == false then return end -- the host side closed under it
+  end
+end
+
 -- Reads field `f` of a foreign pollable: a method is called, anything else is taken as the value.
 local function field(o, f, want)
   local ok, v = pcall(function() return o[f] end)
@@ -427,6 +545,45 @@ end
 function M.type(x)
   if getmetatable(x) ~= Controller then return nil end
   return x.closed and "closed controller" or "controller"
+end
+
+-- flags(...) and strflag(...) of a module whose flag bits are named in `names` (bit -> name): flags
+-- iterates over the named bits of its arguments or'ed together; strflag returns their names.
+function S.flagfunctions(mod, names)
+  local function bits(fn, ...)
+    local all = 0
+    for i = 1, select("#", ...) do
+      local v = select(i, ...)
+      local n = math.tointeger(tonumber(v))
+      if not n then error(("bad argument #%d to '%s' (integer expected, got %s)"):format(i, fn, type(v)), 3) end
+      all = all | n
+    end
+    return all & 0xFFFFFFFF
+  end
+  local function nextbit(rest)
+    while rest ~= 0 do
+      local bit = rest & -rest
+      rest = rest & ~bit
+      if names[bit] then return bit, rest end
+    end
+    return nil, 0
+  end
+  function mod.flags(...)
+    local rest = bits("flags", ...)
+    return function()
+      local bit
+      bit, rest = nextbit(rest)
+      return bit
+    end
+  end
+  function mod.strflag(...)
+    local out, bit, rest = {}, nil, bits("strflag", ...)
+    repeat
+      bit, rest = nextbit(rest)
+      out[#out + 1] = names[bit]
+    until not bit
+    return unpack(out)
+  end
 end
 
 -- The X.interpose(name, f) of a class: replaces or adds method `name`, returns the previous one.

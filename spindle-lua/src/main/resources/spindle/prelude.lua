@@ -43,7 +43,8 @@ coroutine = internal("coroutine", S)
 package.loaded.coroutine = coroutine
 
 -- Spindle's own modules: the NSE ones get the scheduler; the rest come from the class path.
-for _, name in ipairs { "nmap", "stdnse", "session", "script", "cqueues", "cqueues.condition", "cqueues.socket", "cqueues.thread",
+for _, name in ipairs { "nmap", "stdnse", "session", "script", "cqueues", "cqueues.condition", "cqueues.socket",
+  "cqueues.thread", "cqueues.signal", "cqueues.notify",
   "cqueues.dns.record", "cqueues.dns.packet", "cqueues.dns.config", "cqueues.dns.hosts", "cqueues.dns.resolver" } do
   local file = name:gsub("%.", "/")
   package.preload[name] = function() return internal(file, S, K, copy) end

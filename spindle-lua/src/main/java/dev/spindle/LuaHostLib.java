@@ -59,6 +59,9 @@ final class LuaHostLib {
     SocketLib.push(lua, host, dns::system);
     OpenSslLib.push(lua, host);
     ThreadingLib.push(lua, host);
+    AwaitLib.push(lua, host);
+    SignalLib.push(lua, host);
+    NotifyLib.push(lua, host);
   }
 
   /** The script and session functions; results follow the (ok, value...) or (nil, message) shapes. */

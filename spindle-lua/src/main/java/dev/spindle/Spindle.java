@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.spindle.kernel.fs.FileWatcher;
 import dev.spindle.kernel.session.InMemorySessionStore;
 import dev.spindle.kernel.session.SessionStore;
 
@@ -37,6 +38,7 @@ public final class Spindle implements AutoCloseable {
   private final Map<Long, Object> shared = new java.util.HashMap<>(); // guarded by this: id -> primitive
   private final Map<Object, Long> sharedIds = new java.util.IdentityHashMap<>(); // guarded by this
   private long lastShared; // guarded by this; ids are never reused
+  private FileWatcher fileWatcher; // guarded by this; started by the first cqueues.notify.opendir
   private volatile boolean closed;
 
   private Spindle(Builder b) {
@@ -85,6 +87,13 @@ public final class Spindle implements AutoCloseable {
   /** The primitive shared under {@code id}, or null. */
   synchronized Object shared(long id) {
     return shared.get(id);
+  }
+
+  /** The watcher that the scripts' file notifiers share (one thread for all of them), started on first use. */
+  synchronized FileWatcher fileWatcher() throws IOException {
+    if (closed) throw new IOException("Spindle is closed");
+    if (fileWatcher == null) fileWatcher = FileWatcher.start("spindle-file-watcher");
+    return fileWatcher;
   }
 
   LuaHost lookup(long handle) {
@@ -167,6 +176,12 @@ public final class Spindle implements AutoCloseable {
     closed = true;
     for (LuaHost h : running) h.stop("Spindle closed");
     for (LuaHost h : running) h.awaitTermination();
+    FileWatcher w;
+    synchronized (this) {
+      w = fileWatcher;
+      fileWatcher = null;
+    }
+    if (w != null) w.close();
   }
 
   /** Configures a {@link Spindle}. Not thread-safe. */

@@ -77,26 +77,9 @@ end
 
 -- Blocks until host event `id` (registered by a K.so_* call) fires; false if `dl` passed first.
 local function await(self, id, dl, what)
-  local ticket = S.ticket()
-  S.expect(id, ticket)
-  local timer
-  if dl then
-    local left = dl - K.monotime()
-    if left <= 0 then
-      K.so_unwait(self.h, id)
-      S.unexpect(id)
-      return false
-    end
-    timer = S.timer(S.ms(left), ticket)
-  end
-  local _, got = S.block(what)
-  if got ~= id then
-    K.so_unwait(self.h, id)
-    S.unexpect(id)
-  end
-  S.untime(timer, got)
+  local fired = S.await(id, dl, what, K.so_unwait, self.h)
   if self.closed then error(("calling '%s' on bad self (socket closed)"):format(what:match("%S+$")), 0) end
-  return got == id
+  return fired
 end
 
 -- Waits until the socket is ready for `dir` ("r" or "w"); false on timeout.

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -146,21 +148,42 @@ class MainTest {
     assertTrue(out().contains("FAIL: "), out());
   }
 
+  /** A child JVM running {@code spindle run SCRIPT ARGS}, its output and errors merged. */
+  private static Process child(String script, String... args) throws java.io.IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "run", SCRIPTS.resolve(script).toString()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  }
+
+  private static java.io.BufferedReader lines(Process p) {
+    return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+  }
+
   @Test
   void sigterm_runsUnwindFunctionsBeforeExit(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
     Path mark = tmp.resolve("mark");
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"),
-            Main.class.getName(), "run", SCRIPTS.resolve("waits_for_signal.lua").toString(), mark.toString())
-        .redirectErrorStream(true)
-        .start();
-    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    Process p = child("waits_for_signal.lua", mark.toString());
+    try (var reader = lines(p)) {
       assertEquals("ready", reader.readLine());
       p.destroy(); // SIGTERM
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "spindle did not exit on SIGTERM");
     }
     assertEquals("unwound", java.nio.file.Files.readString(mark));
+  }
+
+  @Test
+  void sigterm_goesToAScriptThatListensForIt_whichEndsOnItsOwn() throws Exception {
+    Process p = child("listens_for_sigterm.lua");
+    try (var reader = lines(p)) {
+      assertEquals("ready", reader.readLine()); // printed after listen: the signal is the script's from here
+      p.toHandle().destroy(); // SIGTERM (Process.destroy would also close the output we read)
+      assertEquals("got SIGTERM", reader.readLine());
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS), "spindle did not exit after the script ended");
+    }
+    assertEquals(0, p.exitValue());
   }
 }

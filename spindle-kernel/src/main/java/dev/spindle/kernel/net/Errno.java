@@ -12,17 +12,21 @@ import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * The error numbers sockets report, in Linux numbering (scripts compare them with literal numbers), plus
+ * The error numbers sockets and file watches report, in Linux numbering (scripts compare them with literal numbers), plus
  * cqueues' private negative ranges for name resolution and TLS.
  */
 public final class Errno {
   public static final int EIO = 5, EAGAIN = 11, EPIPE = 32, EADDRINUSE = 98, EADDRNOTAVAIL = 99,
       ENETUNREACH = 101, ECONNRESET = 104, ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111,
-      EHOSTUNREACH = 113, EINVAL = 22, EBADF = 9, ECANCELED = 125;
+      EHOSTUNREACH = 113, EINVAL = 22, EBADF = 9, ECANCELED = 125, ENOENT = 2, EACCES = 13, ENOTDIR = 20,
+      EISDIR = 21, ENAMETOOLONG = 36;
 
   private static final int DNS_EBASE = -('d' << 24 | 'n' << 16 | 's' << 8 | 64);
   private static final int SO_EBASE = -('s' << 24 | 'o' << 16 | 'c' << 8 | 64);
@@ -58,6 +62,9 @@ public final class Errno {
       case SSLHandshakeException h -> isVerification(h) ? SO_ENOTVRFD : SO_EOPENSSL;
       case SSLException s -> SO_EOPENSSL;
       case ClosedChannelException c -> EPIPE;
+      case NoSuchFileException n -> ENOENT;
+      case NotDirectoryException n -> ENOTDIR;
+      case AccessDeniedException a -> EACCES;
       default -> msg.contains("reset") ? ECONNRESET : msg.contains("Broken pipe") ? EPIPE : EIO;
     };
   }
