@@ -27,9 +27,10 @@ import java.util.function.Consumer;
  * The line echo server benchmark: the same echo server as Spindle script, as cqueues script on lua5.4 and as a plain
  * Java NIO loop, each in its own process, driven over loopback by one {@link LoadGenerator} process, round by round.
  *
- * <p>One reactor: the server is pinned to one core and the generator to the other ({@code taskset}); each round
- * starts every server kind in turn (the order rotates from round to round) and runs the generator against it at every
- * connection count. Then the memory per idle connection, then the same rounds with two reactors on the two cores:
+ * <p>One reactor: the server is pinned to one core and the generator to the other ({@code taskset}). Every server
+ * kind is started once and serves one warm-up round (not recorded) and then every round; each round runs the
+ * generator against every kind in turn (the order rotates from round to round) at every connection count. Then the
+ * memory per idle connection, with a fresh server of each kind, then the same rounds with two reactors on the two cores:
  * two server processes sharing the port through SO_REUSEPORT, pinned to a core each, with the generator floating,
  * or ({@code --two-reactors threads}) one process with two reactors, when the server can do that ({@code
  * reactors=2} needs cqueues.thread).
@@ -144,19 +145,11 @@ public final class EchoBench {
     }
     int idle = Math.min(o.idle, openFileLimit() - 200);
     if (idle < o.idle) progress("note: the open-file limit allows %d idle connections, not %d (raise ulimit -n)", idle, o.idle);
-    for (int r = 1; r <= o.rounds; r++) {
-      progress("one reactor: round %d of %d", r, o.rounds);
-      for (String kind : rotated(r)) oneRound(ONE, kind);
-    }
+    variant(ONE);
     if (idle > 0) {
       for (String kind : o.kinds) idleMemory(kind, idle);
     }
-    if (!o.twoReactors.equals("off")) {
-      for (int r = 1; r <= o.rounds; r++) {
-        progress("two reactors (%s): round %d of %d", o.twoReactors, r, o.rounds);
-        for (String kind : rotated(r)) oneRound(TWO, kind);
-      }
-    }
+    if (!o.twoReactors.equals("off")) variant(TWO);
     System.out.print(report(idle));
     System.out.flush();
   }
@@ -170,21 +163,70 @@ public final class EchoBench {
   /* ---------------- measuring ---------------- */
 
   /**
-   * One kind in one round of a variant. When other work on the machine took more than --max-other cores during the
-   * measured windows (the machine is shared), measures again, at most --retries times; waits for a quiet machine
-   * before each attempt.
+   * All rounds of a variant. Every server is started once and serves all rounds, so that the JVM servers are
+   * measured with their code compiled, as a long-running server would be: one warm-up round, not recorded, comes
+   * first.
    */
-  private void oneRound(String variant, String kind) {
+  private void variant(String variant) throws InterruptedException {
+    String name = variant.equals(ONE) ? "one reactor" : "two reactors (" + o.twoReactors + ")";
+    Map<String, List<ServerProcess>> servers = new LinkedHashMap<>();
+    try {
+      for (String kind : o.kinds) {
+        if (skipped.containsKey(variant + " " + kind)) continue;
+        try {
+          servers.put(kind, startServers(variant, kind));
+        } catch (IOException e) {
+          leaveOut(variant, kind, e);
+        }
+      }
+      progress("%s: warm-up round", name);
+      for (String kind : o.kinds) measure(variant, kind, servers.get(kind), false);
+      for (int r = 1; r <= o.rounds; r++) {
+        progress("%s: round %d of %d", name, r, o.rounds);
+        for (String kind : rotated(r)) measure(variant, kind, servers.get(kind), true);
+      }
+    } finally {
+      for (List<ServerProcess> l : servers.values()) l.forEach(this::stop);
+    }
+  }
+
+  /** The server process(es) of one kind for a variant, pinned as the variant says. */
+  private List<ServerProcess> startServers(String variant, String kind) throws IOException {
+    List<ServerProcess> servers = new ArrayList<>();
+    try {
+      if (variant.equals(ONE)) {
+        servers.add(startServer(kind, o.core(0), 0, false, 1));
+      } else if (o.twoReactors.equals("threads")) {
+        servers.add(startServer(kind, o.cores, 0, true, 2));
+      } else {
+        servers.add(startServer(kind, o.core(0), 0, true, 1));
+        servers.add(startServer(kind, o.core(1), servers.get(0).port(), true, 1));
+      }
+      return servers;
+    } catch (IOException e) {
+      servers.forEach(this::stop);
+      throw e;
+    }
+  }
+
+  /**
+   * One kind in one round of a variant: the generator at every connection count against the running server(s).
+   * When other work on the machine took more than --max-other cores during the measured windows (the machine is
+   * shared), measures again, at most --retries times; waits for a quiet machine before each attempt.
+   */
+  private void measure(String variant, String kind, List<ServerProcess> servers, boolean record)
+      throws InterruptedException {
     String key = variant + " " + kind;
-    if (skipped.containsKey(key)) return;
+    if (skipped.containsKey(key) || servers == null) return;
     try {
       Map<String, Double> res;
       for (int attempt = 0; ; attempt++) {
-        awaitQuiet();
-        res = measureOnce(variant, kind);
+        if (record) awaitQuiet();
+        for (ServerProcess s : servers) s.checkAlive();
+        res = generate(variant, servers, record ? o.duration : 1);
         double other = res.entrySet().stream().filter(e -> e.getKey().endsWith(".other_cpu"))
             .mapToDouble(Map.Entry::getValue).max().orElse(0);
-        if (other <= o.maxOther) break;
+        if (!record || other <= o.maxOther) break;
         if (attempt == o.retries) {
           disturbed.merge(key, 1, Integer::sum);
           break;
@@ -192,21 +234,23 @@ public final class EchoBench {
         progress("  %s: other work took %.2f cores during the measurement; measuring again", kind, other);
       }
       for (Map.Entry<String, Double> e : res.entrySet()) {
-        if (o.raw) progress("  %-4s %-8s %-18s %14.3f", variant, kind, e.getKey(), e.getValue());
-        results.computeIfAbsent(key + " " + e.getKey(), x -> new ArrayList<>()).add(e.getValue());
+        if (o.raw) progress("  %-4s %-8s %-18s %14.3f%s", variant, kind, e.getKey(), e.getValue(), record ? "" : " (warm-up)");
+        if (record) results.computeIfAbsent(key + " " + e.getKey(), x -> new ArrayList<>()).add(e.getValue());
       }
     } catch (IOException | RuntimeException e) {
-      skipped.put(key, e.getMessage());
-      progress("%s, %s: left out from here on: %s", variant.equals(ONE) ? "one reactor" : "two reactors", kind, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      leaveOut(variant, kind, e);
+      servers.forEach(this::stop);
     }
   }
 
+  private void leaveOut(String variant, String kind, Exception e) {
+    skipped.put(variant + " " + kind, e.getMessage());
+    progress("%s, %s: left out from here on: %s", variant.equals(ONE) ? "one reactor" : "two reactors", kind, e.getMessage());
+  }
+
   /**
-   * Waits until the rest of the machine keeps fewer than --max-other cores busy (sampled over a second, while none
-   * of our processes runs), or the run's --max-wait budget is spent.
+   * Waits until the rest of the machine keeps fewer than --max-other cores busy (sampled over a second, while the
+   * servers are idle), or the run's --max-wait budget is spent.
    */
   private void awaitQuiet() throws InterruptedException {
     boolean said = false;
@@ -221,32 +265,16 @@ public final class EchoBench {
     }
   }
 
-  /** Fresh server(s) of {@code kind}, then the generator at every connection count; its @result lines. */
-  private Map<String, Double> measureOnce(String variant, String kind) throws IOException, InterruptedException {
-    List<ServerProcess> servers = new ArrayList<>();
-    try {
-      String genCore;
-      if (variant.equals(ONE)) {
-        servers.add(startServer(kind, o.core(0), 0, false, 1));
-        genCore = o.genCores != null ? o.genCores : o.core(1);
-      } else if (o.twoReactors.equals("threads")) {
-        servers.add(startServer(kind, o.cores, 0, true, 2));
-        genCore = o.genCores;
-      } else {
-        ServerProcess first = startServer(kind, o.core(0), 0, true, 1);
-        servers.add(first);
-        servers.add(startServer(kind, o.core(1), first.port(), true, 1));
-        genCore = o.genCores;
-      }
-      List<String> args = List.of("--port", Integer.toString(servers.get(0).port()), "--conns", join(o.conns),
-          "--threads", Integer.toString(o.genThreads), "--warmup", Double.toString(o.warmup),
-          "--duration", Double.toString(o.duration),
-          "--server-pids", String.join(",", servers.stream().map(s -> Long.toString(s.pid())).toList()));
-      long timeout = (long) (o.conns.length * (o.warmup + o.duration + 40) + 30);
-      return generator(genCore, args, timeout, tag -> {});
-    } finally {
-      for (ServerProcess s : servers) stop(s);
-    }
+  /** Runs the generator at every connection count against {@code servers}; its @result lines. */
+  private Map<String, Double> generate(String variant, List<ServerProcess> servers, double duration)
+      throws IOException, InterruptedException {
+    String genCore = o.genCores != null ? o.genCores : variant.equals(ONE) ? o.core(1) : null;
+    List<String> args = List.of("--port", Integer.toString(servers.get(0).port()), "--conns", join(o.conns),
+        "--threads", Integer.toString(o.genThreads), "--warmup", Double.toString(o.warmup),
+        "--duration", Double.toString(duration),
+        "--server-pids", String.join(",", servers.stream().map(s -> Long.toString(s.pid())).toList()));
+    long timeout = (long) (o.conns.length * (o.warmup + duration + 40) + 30);
+    return generator(genCore, args, timeout, tag -> {});
   }
 
   /** Memory per idle connection: server RSS (and the Java heap, for the Java server) before and with N idle. */
@@ -377,14 +405,18 @@ public final class EchoBench {
 
   private String report(int idle) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "- %d measured rounds per variant; each round starts every server kind in turn "
-        + "(the order rotates from round to round) as a fresh process and runs the load generator against it at %s "
-        + "connections, one after the other on fresh connections: %.1f s of load, then %.1f s measured. Closed loop: "
+    b.append(String.format(Locale.ROOT, "- %d measured rounds per variant, after one warm-up round that is not recorded; "
+        + "each server is started once per variant and serves every round (so the JVM servers run compiled code, as "
+        + "a long-running server would); each round runs the load generator against every server in turn (the order "
+        + "rotates from round to round) at %s connections, one after the other on fresh connections: %.1f s of load, "
+        + "then %.1f s measured. Closed loop: "
         + "each connection sends a %d-byte line and waits for its echo before sending the next. Median of the rounds; "
         + "CPU columns are CPU time over the measured window, in cores (1.00 = one core all the time): the server "
         + "process(es), the generator, and the rest of the machine (kernel work charged to neither, other programs: "
         + "the machine is shared; each measurement waits for it to be quiet, and one with more than %.2f cores of "
-        + "other work is done again, up to %d times; %.0f s were spent waiting in this run).%n",
+        + "other work is done again, up to %d times; %.0f s were spent waiting in this run). \"Round trips/s per server "
+        + "core\" divides the rate by the server's CPU: what the server would do with its core to itself, where the "
+        + "generator, not the server, was the limit.%n",
         o.rounds, join(o.conns), o.warmup, o.duration, 64, o.maxOther, o.retries, waited));
     b.append("- servers: `java-nio` is `dev.spindle.bench.echo.NioEchoServer` (one thread, one Selector); `cqueues` is `")
         .append(o.lua).append(" echo_server.lua`; `spindle` is `spindle run echo_server.lua` (the same script)\n\n");
@@ -432,25 +464,25 @@ public final class EchoBench {
 
   private void table(StringBuilder b, String variant) {
     b.append("| server | connections | round trips/s | min – max | vs cqueues | vs Java NIO | p50 µs | p99 µs | p99.9 µs "
-        + "| server CPU | generator CPU | other CPU | errors |\n");
-    b.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        + "| server CPU | generator CPU | other CPU | round trips/s per server core | errors |\n");
+    b.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     List<String> notes = new ArrayList<>();
     for (int c : o.conns) {
       for (String kind : o.kinds) {
         String k = variant + " " + kind + " c" + c + ".";
         List<Double> rt = results.get(k + "rt_per_s");
         if (rt == null) {
-          b.append(String.format(Locale.ROOT, "| %s | %,d | %s | | | | | | | | | | |%n", kind, c, why(variant, kind, "no data")));
+          b.append(String.format(Locale.ROOT, "| %s | %,d | %s | | | | | | | | | | | |%n", kind, c, why(variant, kind, "no data")));
           continue;
         }
         double med = median(rt);
         double cq = median(results.get(variant + " " + CQUEUES + " c" + c + ".rt_per_s"));
         double jv = median(results.get(variant + " " + JAVA_NIO + " c" + c + ".rt_per_s"));
         double server = median(results.get(k + "server_cpu")), gen = median(results.get(k + "gen_cpu"));
-        b.append(String.format(Locale.ROOT, "| %s | %,d | **%,.0f** | %,.0f – %,.0f | %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.0f |%n",
+        b.append(String.format(Locale.ROOT, "| %s | %,d | **%,.0f** | %,.0f – %,.0f | %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %,.0f | %.0f |%n",
             kind, c, med, min(rt), max(rt), ratio(med, cq), ratio(med, jv), median(results.get(k + "p50_us")),
             median(results.get(k + "p99_us")), median(results.get(k + "p999_us")), server, gen,
-            median(results.get(k + "other_cpu")), results.get(k + "errors").stream().mapToDouble(Double::doubleValue).sum()));
+            median(results.get(k + "other_cpu")), med / server, results.get(k + "errors").stream().mapToDouble(Double::doubleValue).sum()));
         if (variant.equals(ONE) && o.genThreads == 1 && gen >= 0.9 && gen >= server - 0.05) {
           notes.add(String.format(Locale.ROOT, "%s at %,d connections: the load generator was about as busy as the server "
               + "(%.2f vs %.2f cores), so this figure is the generator's limit as much as the server's: a lower bound of "

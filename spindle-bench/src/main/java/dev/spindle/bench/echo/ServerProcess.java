@@ -54,6 +54,11 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Throws if the server has exited (it should run until {@link #close()}). */
+  void checkAlive() throws IOException {
+    if (!process.isAlive()) throw new IOException(name + " exited (status " + process.exitValue() + "): " + lastWords());
+  }
+
   int port() {
     return port.join();
   }
