@@ -34,6 +34,12 @@ end
 -- other ready objects when signalled, else false and the ready objects.
 function Condition:wait(...)
   check(self, "wait")
+  if select("#", ...) == 0 then -- the common case, without the general poll: only a signal ends it
+    local ws = self.waiters
+    ws[#ws + 1] = { S.cur, S.ticket(), 1 }
+    S.block("a cqueues condition")
+    return true
+  end
   local r = pack(poll(self, ...))
   if r[1] == self then return true, unpack(r, 2, r.n) end
   return false, unpack(r, 1, r.n)
