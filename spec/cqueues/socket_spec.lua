@@ -361,6 +361,44 @@ it("UDP: a bound socket receives whole datagrams in order from a connected one",
   srv:close()
 end)
 
+it("Unix domain sockets: listen and connect by path", function()
+  local path = os.tmpname()
+  os.remove(path)
+  local srv = socket.listen { path = path }
+  assert(srv:listen())
+  local cq = cqueues.new()
+  local got, af
+  cq:wrap(function()
+    local con = assert(srv:accept())
+    got = con:read("*l")
+    con:close()
+  end)
+  cq:wrap(function()
+    local c = socket.connect { path = path }
+    assert(c:connect())
+    af = c:peername()
+    c:write("over unix\n")
+    c:close()
+  end)
+  assert(cq:loop())
+  srv:close()
+  os.remove(path)
+  eq(got, "over unix")
+  eq(af, socket.AF_UNIX)
+end)
+
+it("a read inside a plain coroutine.wrap generator suspends only the script thread", function()
+  local a, b = socket.pair()
+  local gen = coroutine.wrap(function()
+    for line in b:lines("*l") do coroutine.yield(line) end
+  end)
+  local stdnse = require "stdnse"
+  stdnse.new_thread(function() for i = 1, 3 do a:write("g" .. i .. "\n"); a:flush(); stdnse.sleep(0.001) end end)
+  same({ gen(), gen(), gen() }, { "g1", "g2", "g3" })
+  a:close()
+  b:close()
+end)
+
 it("bad arguments name the function and argument", function()
   raises("bad argument #2 to 'connect' (port expected", socket.connect, "127.0.0.1", "x")
   raises("bad argument #1 to 'listen' (host string expected", socket.listen, nil, 1)

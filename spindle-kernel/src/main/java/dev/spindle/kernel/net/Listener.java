@@ -41,9 +41,12 @@ public final class Listener implements AutoCloseable {
         .group(reactor.eventLoop(), reactor.eventLoop())
         .channel(unix ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, BACKLOG)
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childHandler(new Acceptor());
-    if (!unix) b.option(ChannelOption.SO_REUSEADDR, reuseaddr).childOption(ChannelOption.TCP_NODELAY, nodelay);
+    if (!unix) {
+      b.option(ChannelOption.SO_REUSEADDR, reuseaddr)
+          .childOption(ChannelOption.TCP_NODELAY, nodelay)
+          .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true); // not offered by Netty's NIO Unix channels
+    }
     if (reuseport) b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     ChannelFuture f = b.bind(local);
     channel = f.channel();

@@ -61,9 +61,9 @@ public final class StreamSocket implements AutoCloseable {
     Bootstrap b = new Bootstrap()
         .group(reactor.eventLoop())
         .channel(unix ? NioDomainSocketChannel.class : NioSocketChannel.class)
-        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .handler(s.new Handler());
-    if (!unix) b.option(ChannelOption.TCP_NODELAY, nodelay);
+    // half-closure (shutdown("w") keeps reading) is TCP's; Netty's NIO Unix channels do not offer it
+    if (!unix) b.option(ChannelOption.TCP_NODELAY, nodelay).option(ChannelOption.ALLOW_HALF_CLOSURE, true);
     if (!unix && resolver != null) b.resolver(resolver.addressResolverGroup());
     ChannelFuture f = local == null ? b.connect(remote) : b.connect(remote, local);
     s.channel = f.channel();
