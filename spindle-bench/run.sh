@@ -27,16 +27,11 @@ echo "run.sh: building (mvn -pl spindle-bench -am install -DskipTests)..." >&2
 (cd "$ROOT" && mvn -q -B -DskipTests -pl spindle-bench -am install >&2) || { echo "run.sh: build failed" >&2; exit 1; }
 
 REPORT="$HERE/target/bench-report.md"
+. "$HERE/report.sh"
 {
-  echo "# Spindle benchmark run, $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo
-  echo "- command: \`spindle-bench/run.sh${*:+ $*}\`"
-  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'))," \
-       "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null), load average at start:" \
-       "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
-  echo "- java -version: $("$JAVA" -version 2>&1 | head -2 | tr '\n' ' ')"
+  report_header "Spindle benchmark run" run.sh "$@"
   echo "- $LUA -v: $("$LUA" -v 2>&1)"
   echo
   "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$HERE/target/spindle-bench.jar" --lua "$LUA" "$@"
-  echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+  report_footer
 } | tee "$REPORT"
