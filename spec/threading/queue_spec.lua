@@ -64,6 +64,46 @@ it("items cross by copy: nested tables and cycles survive; a coroutine is refuse
   raises("cannot copy a thread (at item 1.co)", q.put, q, { co = coroutine.create(print) })
 end)
 
+-- The values a queue usually carries (numbers and strings) take a short path through the copy and the host
+-- call; what comes out must be exactly what went in: integer or float, -0.0, NaN, empty and long strings.
+local scalars = { 0, -7, math.maxinteger, math.mininteger, 0.0, -0.0, 2.5, 1e300, math.huge, 0 / 0, "", "x",
+  ("s"):rep(300), "nul\0inside", ("L"):rep(70000) }
+
+local function same_scalar(a, b)
+  if a ~= a then return b ~= b end
+  return a == b and math.type(a) == math.type(b) and (a ~= 0 or 1 / a == 1 / b)
+end
+
+it("numbers and strings come out exactly as they went in, blocking and not", function()
+  local q = queue.Queue()
+  for _, v in ipairs(scalars) do q:put(v) end
+  for _, v in ipairs(scalars) do q:put_nowait(v) end
+  for round = 1, 2 do
+    for i, v in ipairs(scalars) do
+      local got = round == 1 and q:get() or q:get_nowait()
+      eq(same_scalar(v, got), true, ("item %d (%s) came out as %s"):format(i, tostring(v), tostring(got)))
+    end
+  end
+end)
+
+it("numbers and strings cross to another state and back unchanged", function()
+  local futures = require "concurrent.futures"
+  local to, from = queue.Queue(2), queue.Queue(2) -- small: both sides block on the way
+  local pool = futures.ProcessPoolExecutor { max_workers = 1 }
+  local f = pool:submit(function(to, from, n)
+    for _ = 1, n do from:put(to:get()) end
+    return n
+  end, to, from, #scalars)
+  threading.Thread { target = function() for _, v in ipairs(scalars) do to:put(v) end end }:start()
+  local got = {}
+  for i = 1, #scalars do got[i] = from:get(true, 10) end
+  eq(f:result(10), #scalars)
+  pool:shutdown() -- before checking, so that a failed check does not leave the worker waiting
+  for i, v in ipairs(scalars) do
+    eq(same_scalar(v, got[i]), true, ("item %d (%s) came back as %s"):format(i, tostring(v), tostring(got[i])))
+  end
+end)
+
 it("task_done too many times raises; join returns once all are done", function()
   local q = queue.Queue()
   raises("task_done() called too many times", q.task_done, q)

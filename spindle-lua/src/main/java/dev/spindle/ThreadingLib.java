@@ -274,21 +274,26 @@ final class ThreadingLib {
         });
       }
       case SharedQueue q -> switch (what) {
+        // put and get try first without a waiter (the usual case for a queue that is neither full nor empty)
         case "put" -> {
           Item it = item(l, 4);
-          yield begin(l, w -> q.registerPut(w, it) ? Boolean.TRUE : null, q::unregisterPut);
+          yield q.offer(it) ? done(l, Boolean.TRUE)
+              : begin(l, w -> q.registerPut(w, it) ? Boolean.TRUE : null, q::unregisterPut);
         }
         case "join" -> begin(l, w -> q.registerJoin(w) ? Boolean.TRUE : null, w -> {
           q.unregisterJoin(w);
           return true;
         });
-        default -> begin(l, w -> {
-          Object v = q.registerGet(w);
-          return v == SharedQueue.EMPTY ? null : v;
-        }, w -> {
-          q.unregisterGet(w);
-          return true;
-        });
+        default -> {
+          Object now = q.poll();
+          yield now != SharedQueue.EMPTY ? done(l, now) : begin(l, w -> {
+            Object v = q.registerGet(w);
+            return v == SharedQueue.EMPTY ? null : v;
+          }, w -> {
+            q.unregisterGet(w);
+            return true;
+          });
+        }
       };
       case Promise p -> begin(l, w -> p.register(w) ? Boolean.TRUE : null, w -> {
         p.unregister(w);
@@ -317,13 +322,18 @@ final class ThreadingLib {
     }
     if (done != null) {
       w.cancel(); // never queued: gives its wake source back
-      l.push(true);
-      LuaValues.push(l, done instanceof Item it ? it.bytes : done);
-      return 2;
+      return done(l, done);
     }
     waits.put(id, new Pending(w, withdraw));
     l.push(false);
     l.push(id);
+    return 2;
+  }
+
+  /** The results of a wait that completed at once: true and its value (an item's bytes). */
+  private static int done(Lua l, Object value) {
+    l.push(true);
+    LuaValues.push(l, value instanceof Item it ? it.bytes : value);
     return 2;
   }
 }
