@@ -51,6 +51,10 @@ it("LifoQueue and PriorityQueue order", function()
   local order = {}
   for i = 1, 5 do order[i] = p:get()[2] end
   same(order, { "job 1", "job 2", "job 3", "job 4", "job 5" })
+  for _, v in ipairs { 3.5, 1, -2.0, 2 } do p:put(v) end
+  local a, b, c, d = p:get(), p:get(), p:get(), p:get()
+  same({ a, b, c, d }, { -2.0, 1, 2, 3.5 })
+  same({ math.type(a), math.type(b), math.type(c), math.type(d) }, { "float", "integer", "integer", "float" })
 end)
 
 it("items cross by copy: nested tables and cycles survive; a coroutine is refused with its path", function()

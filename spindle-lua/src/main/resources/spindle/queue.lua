@@ -1,6 +1,6 @@
 -- queue: Python's Queue, LifoQueue and PriorityQueue over one thread-safe Java queue. Items cross by copy
 -- (spindle/copy.lua): a table put in comes out as an equal table, in this state or in any other; objects
--- over thread-safe primitives come out as themselves. Failures raise queue.Full and queue.Empty, which
+-- over thread-safe primitives come out as themselves; a number crosses as itself, without encoding. Failures raise queue.Full and queue.Empty, which
 -- compare with == after pcall.
 local S, K, P = ...
 
@@ -39,27 +39,33 @@ function M.PriorityQueue(maxsize) return make("PriorityQueue", "priority", maxsi
 
 -- put(item[, block[, timeout]]): raises queue.Full when it cannot put (at once, or within timeout).
 function Queue:put(item, block, timeout)
-  local bytes = P.encode("item", item)
+  local v = type(item) == "number" and item or P.encode("item", item) -- a number goes as itself
   local k = self.priority and key(item) or nil
   if block == false then
-    if not P.now(self, "put", bytes, k) then error(M.Full, 2) end
+    if not P.now(self, "put", v, k) then error(M.Full, 2) end
     return
   end
   timeout = P.timeout("queue.put", timeout, 3)
-  if not P.wait("queue.put", self, "put", timeout, bytes, k) then error(M.Full, 2) end
+  if not P.wait("queue.put", self, "put", timeout, v, k) then error(M.Full, 2) end
+end
+
+-- An item as the host hands it over: a number, or the bytes of anything else.
+local function decode(v)
+  if type(v) == "number" then return v end
+  return (P.decode(v))
 end
 
 -- get([block[, timeout]]): the next item; raises queue.Empty when there is none (at once, or in time).
 function Queue:get(block, timeout)
   if block == false then
-    local bytes = P.now(self, "get")
-    if bytes == nil then error(M.Empty, 2) end
-    return (P.decode(bytes))
+    local v = P.now(self, "get")
+    if v == nil then error(M.Empty, 2) end
+    return decode(v)
   end
   timeout = P.timeout("queue.get", timeout, 2)
-  local ok, bytes = P.wait("queue.get", self, "get", timeout)
+  local ok, v = P.wait("queue.get", self, "get", timeout)
   if not ok then error(M.Empty, 2) end
-  return (P.decode(bytes))
+  return decode(v)
 end
 
 function Queue:put_nowait(item) return self:put(item, false) end

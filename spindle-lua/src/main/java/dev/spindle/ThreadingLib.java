@@ -32,14 +32,19 @@ import party.iroiro.luajava.Lua;
  * </ul>
  *
  * <p>Queue items and promise values cross as the bytes of spindle/copy.lua's encoding, so any state can
- * take them. Priority queues order by a key the Lua side computes (a number or a string).
+ * take them; a queue item that is a number crosses as itself (a Long for an integer, a Double for a float),
+ * which any state takes back as the same number without decoding. Priority queues order by a key the Lua
+ * side computes (a number or a string).
  *
  * <p>Concurrency: the functions run on the reactor thread; the primitives themselves are thread-safe and
  * shared between states through {@link Spindle#share}.
  */
 final class ThreadingLib {
-  /** A queued item: its copy-encoded bytes and its priority key (a Double, a String, or null). */
-  record Item(byte[] bytes, Comparable<Object> key, long seq) {}
+  /**
+   * A queued item: a number as itself (Long, Double) or anything else as its copy-encoded bytes (byte[]); its
+   * priority key (a Double, a String, or null).
+   */
+  record Item(Object value, Comparable<Object> key, long seq) {}
 
   private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
 
@@ -154,11 +159,17 @@ final class ThreadingLib {
 
   @SuppressWarnings("unchecked")
   private Item item(Lua l, int idx) {
-    ByteBuffer b = l.toDirectBuffer(idx);
-    byte[] bytes = new byte[b.remaining()];
-    b.get(bytes);
+    Object value;
+    if (l.type(idx) == Lua.LuaType.NUMBER) {
+      value = l.isInteger(idx) ? (Object) l.toInteger(idx) : (Object) l.toNumber(idx);
+    } else {
+      ByteBuffer b = l.toDirectBuffer(idx);
+      byte[] bytes = new byte[b.remaining()];
+      b.get(bytes);
+      value = bytes;
+    }
     Object key = l.isNumber(idx + 1) ? (Object) l.toNumber(idx + 1) : l.isString(idx + 1) ? LuaValues.string(l, idx + 1) : null;
-    return new Item(bytes, (Comparable<Object>) key, SEQ.incrementAndGet());
+    return new Item(value, (Comparable<Object>) key, SEQ.incrementAndGet());
   }
 
   /** Operations that never wait. */
@@ -207,7 +218,7 @@ final class ThreadingLib {
         case "put" -> q.offer(item(l, 4));
         case "get" -> {
           Object v = q.poll();
-          yield v == SharedQueue.EMPTY ? null : ((Item) v).bytes;
+          yield v == SharedQueue.EMPTY ? null : ((Item) v).value;
         }
         case "task_done" -> {
           q.taskDone();
@@ -221,8 +232,8 @@ final class ThreadingLib {
         case "reject" -> p.reject(item(l, 4));
         case "cancel" -> p.cancel();
         case "start" -> p.start();
-        case "value" -> p.state() == Promise.State.FULFILLED ? ((Item) p.value()).bytes
-            : p.state() == Promise.State.REJECTED ? ((Item) p.reason()).bytes : null;
+        case "value" -> p.state() == Promise.State.FULFILLED ? ((Item) p.value()).value
+            : p.state() == Promise.State.REJECTED ? ((Item) p.reason()).value : null;
         default -> p.state().name().toLowerCase();
       };
       default -> throw new IllegalArgumentException("not a primitive");
@@ -311,7 +322,7 @@ final class ThreadingLib {
     int id = host.newEvent();
     TaskWaiter w = new TaskWaiter(reactor, v -> {
       waits.remove(id);
-      host.post(id, v instanceof Item it ? it.bytes : v);
+      host.post(id, v instanceof Item it ? it.value : v);
     });
     Object done;
     try {
@@ -330,10 +341,10 @@ final class ThreadingLib {
     return 2;
   }
 
-  /** The results of a wait that completed at once: true and its value (an item's bytes). */
+  /** The results of a wait that completed at once: true and its value (an item's number or bytes). */
   private static int done(Lua l, Object value) {
     l.push(true);
-    LuaValues.push(l, value instanceof Item it ? it.bytes : value);
+    LuaValues.push(l, value instanceof Item it ? it.value : value);
     return 2;
   }
 }
