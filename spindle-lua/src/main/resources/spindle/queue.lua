@@ -68,6 +68,49 @@ function Queue:get(block, timeout)
   return decode(v)
 end
 
+-- put_many(items): puts items[1..#items] in order, as that many put(item) calls would (waiting while the
+-- queue is full), handing over as many as fit with each host call. Every item is copied first: one that
+-- cannot be copied raises before any is put.
+function Queue:put_many(items)
+  if type(items) ~= "table" then
+    error(("bad argument #1 to 'put_many' (table expected, got %s)"):format(type(items)), 2)
+  end
+  local n, vs = #items, {}
+  for i = 1, n do
+    local item = items[i]
+    vs[i] = type(item) == "number" and item or P.encode("item", item)
+  end
+  local i = 1
+  while i <= n do
+    if not self.priority then i = i + P.now(self, "put_many", vs, i) end -- a priority item goes with its key
+    if i <= n then -- the queue is full (or orders by priority): put the next one as put does
+      P.wait("queue.put_many", self, "put", nil, vs[i], self.priority and key(items[i]) or nil)
+      i = i + 1
+    end
+  end
+end
+
+-- get_many(max[, block[, timeout]]): a list of 1 to max items, in the order that many get() calls would
+-- return them, with its length as field n (an item may be nil). Waits for the first item as get does
+-- (raising queue.Empty), then takes as many more as are there, up to max, with one host call.
+function Queue:get_many(max, block, timeout)
+  if math.type(max) ~= "integer" or max < 1 then
+    error(("bad argument #1 to 'get_many' (positive integer expected, got %s)"):format(tostring(max)), 2)
+  end
+  timeout = P.timeout("queue.get_many", timeout, 3)
+  local got, first, item = P.now(self, "get_many", max), 0, nil
+  if got == nil then -- nothing there: wait for one item as get does, then take what came meanwhile
+    item, first = self:get(block, timeout), 1
+    got = max > 1 and P.now(self, "get_many", max - 1) or {}
+    table.insert(got, 1, false) -- the first item's slot
+  end
+  local n = #got -- every slot holds a number, an item's bytes or the first item's placeholder
+  if first == 1 then got[1] = item end
+  for i = first + 1, n do got[i] = decode(got[i]) end
+  got.n = n
+  return got
+end
+
 function Queue:put_nowait(item) return self:put(item, false) end
 function Queue:get_nowait() return self:get(false) end
 function Queue:qsize() return P.now(self, "qsize") end

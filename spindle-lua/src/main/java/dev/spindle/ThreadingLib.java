@@ -11,7 +11,9 @@ import dev.spindle.kernel.sync.SharedQueue;
 import dev.spindle.kernel.wait.TaskWaiter;
 import dev.spindle.kernel.wait.Waiter;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -157,19 +159,50 @@ final class ThreadingLib {
     return owners.computeIfAbsent(l.toInteger(idx), k -> new Object());
   }
 
+  /** The item at {@code idx}, with the priority key at {@code idx + 1}. */
   @SuppressWarnings("unchecked")
-  private Item item(Lua l, int idx) {
-    Object value;
-    if (l.type(idx) == Lua.LuaType.NUMBER) {
-      value = l.isInteger(idx) ? (Object) l.toInteger(idx) : (Object) l.toNumber(idx);
-    } else {
-      ByteBuffer b = l.toDirectBuffer(idx);
-      byte[] bytes = new byte[b.remaining()];
-      b.get(bytes);
-      value = bytes;
-    }
+  private static Item item(Lua l, int idx) {
     Object key = l.isNumber(idx + 1) ? (Object) l.toNumber(idx + 1) : l.isString(idx + 1) ? LuaValues.string(l, idx + 1) : null;
-    return new Item(value, (Comparable<Object>) key, SEQ.incrementAndGet());
+    return new Item(value(l, idx), (Comparable<Object>) key, SEQ.incrementAndGet());
+  }
+
+  /** An item's value as the Lua side passes it: a number as itself, anything else as its copy-encoded bytes. */
+  private static Object value(Lua l, int idx) {
+    if (l.type(idx) == Lua.LuaType.NUMBER) {
+      return l.isInteger(idx) ? (Object) l.toInteger(idx) : (Object) l.toNumber(idx);
+    }
+    ByteBuffer b = l.toDirectBuffer(idx);
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    return bytes;
+  }
+
+  /**
+   * Offers the values {@code t[from..#t]} of the list at {@code idx} (items as {@link #value} reads them, no
+   * priority key) in order, until one does not fit; returns how many were accepted.
+   */
+  private static long offerFrom(SharedQueue q, Lua l, int idx, long from) {
+    long n = 0;
+    for (long i = from, len = l.rawLength(idx); i <= len; i++) {
+      l.rawGetI(idx, (int) i);
+      Item it = new Item(value(l, -1), null, SEQ.incrementAndGet());
+      l.pop(1);
+      if (!q.offer(it)) break;
+      n++;
+    }
+    return n;
+  }
+
+  /** Takes up to {@code max} items that are there now, in order; null if there are none. */
+  private static List<Object> pollUpTo(SharedQueue q, long max) {
+    List<Object> got = null;
+    for (long i = 0; i < max; i++) {
+      Object v = q.poll();
+      if (v == SharedQueue.EMPTY) break;
+      if (got == null) got = new ArrayList<>((int) Math.min(max, 256));
+      got.add(((Item) v).value);
+    }
+    return got;
   }
 
   /** Operations that never wait. */
@@ -220,6 +253,8 @@ final class ThreadingLib {
           Object v = q.poll();
           yield v == SharedQueue.EMPTY ? null : ((Item) v).value;
         }
+        case "put_many" -> offerFrom(q, l, 4, l.toInteger(5));
+        case "get_many" -> pollUpTo(q, l.toInteger(4));
         case "task_done" -> {
           q.taskDone();
           yield true;
