@@ -54,16 +54,11 @@ for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null 2>&1 &&
 redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null || { echo "session.sh: redis-server did not start" >&2; exit 1; }
 
 REPORT="$HERE/target/session-report.md"
+. "$HERE/lib/bench.sh" # bench_header, bench_footer
 {
-  echo "# Spindle session store benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo
-  echo "- command: \`spindle-bench/session.sh${*:+ $*}\`"
-  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'))," \
-       "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null), load average at start:" \
-       "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
-  echo "- java -version: $("$JAVA" -version 2>&1 | head -2 | tr '\n' ' ')"
+  bench_header "Spindle session store benchmark" "spindle-bench/session.sh${*:+ $*}"
   echo "- redis: $(redis-server --version | head -1)"
   echo
   "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.spindle.bench.SessionBench --redis-port "$PORT" "$@"
-  echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+  bench_footer
 } | tee "$REPORT"

@@ -61,6 +61,15 @@ end
 
 -- Encodes the n values `...`; `what` names them in errors (e.g. "argument").
 function M.encode(what, n, ...)
+  if n == 1 then -- one number or string (a queue's usual item): the same bytes, without the general walk
+    local v = ...
+    local ty = type(v)
+    if ty == "number" then
+      return mtype(v) == "integer" and pack("<I4c1j", 1, "i", v) or pack("<I4c1n", 1, "d", v)
+    elseif ty == "string" then
+      return pack("<I4c1s4", 1, "s", v)
+    end
+  end
   local out, seen = { pack("<I4", n) }, { n = 0 }
   for i = 1, n do enc((select(i, ...)), out, seen, what .. " " .. i) end
   return concat(out)
@@ -104,6 +113,14 @@ end
 
 -- Rebuilds the values encoded in `s`; functions get `env` as their _ENV.
 function M.decode(s, env)
+  if #s > 4 then -- one number or string: read it at once
+    local n, tag, pos = unpack("<I4c1", s)
+    if n == 1 then
+      if tag == "i" then return (unpack("<j", s, pos))
+      elseif tag == "d" then return (unpack("<n", s, pos))
+      elseif tag == "s" then return (unpack("<s4", s, pos)) end
+    end
+  end
   local n, pos = unpack("<I4", s, 1)
   local vals, tables = { n = n }, {}
   for i = 1, n do vals[i], pos = dec(s, pos, tables, env) end

@@ -122,9 +122,14 @@ host.outcome = S.outcome
 host.unreported = S.unreported
 host.deadlock = S.deadlock
 
-function host.flush()
+-- Before the state closes: flushes the output and turns every host function into a no-op, because the
+-- finalizers lua_close runs (sockets, primitives, TLS objects release their handles) must not call into a
+-- host that has already let the state go.
+function host.close()
   io.stdout:flush()
   io.stderr:flush()
+  local function nop() end
+  for k in pairs(K) do K[k] = nop end
 end
 
 return host

@@ -285,10 +285,10 @@ final class LuaHost {
       try {
         lua.setTop(0);
         lua.refGet(hostRef);
-        lua.getField(-1, "flush");
+        lua.getField(-1, "close"); // flushes output, and stops finalizers from calling the host
         lua.pCall(0, 0);
       } catch (LuaException | IllegalStateException ignored) {
-        // the state may not have finished booting; nothing to flush then
+        // the state may not have finished booting; nothing to flush or stop then
       }
       for (Timer t : timers.values()) t.cancel();
       timers.clear();

@@ -63,8 +63,8 @@ final class LuaValues {
       case Long l -> lua.push(l.longValue());
       case Integer i -> lua.push(i.longValue());
       case Double d -> lua.push(d);
-      case String s -> lua.push(LuaHost.direct(s.getBytes(StandardCharsets.UTF_8)));
-      case byte[] b -> lua.push(LuaHost.direct(b));
+      case String s -> pushBytes(lua, s.getBytes(StandardCharsets.UTF_8));
+      case byte[] b -> pushBytes(lua, b);
       case java.util.List<?> list -> {
         lua.createTable(list.size(), 0);
         for (int i = 0; i < list.size(); i++) {
@@ -74,6 +74,33 @@ final class LuaValues {
       }
       default -> throw new IllegalArgumentException("cannot push a " + v.getClass().getName());
     }
+  }
+
+  /** Strings up to this size are staged in the thread's scratch buffer; larger ones get their own. */
+  private static final int SCRATCH_MAX = 64 * 1024;
+
+  /** Per thread: the direct buffer that bytes pass through on their way into a Lua string. */
+  private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(256));
+
+  /**
+   * Pushes {@code bytes} as a Lua string. lua_pushlstring copies them before anything else can run on this
+   * thread, so a small string goes through one reused direct buffer per thread instead of a direct buffer
+   * allocated (and later freed by a Cleaner) for every push: that allocation was most of the cost of handing
+   * a queue item or a copied value to Lua.
+   */
+  static void pushBytes(Lua lua, byte[] bytes) {
+    if (bytes.length > SCRATCH_MAX) {
+      lua.push(LuaHost.direct(bytes));
+      return;
+    }
+    ByteBuffer b = SCRATCH.get();
+    if (b.capacity() < bytes.length) {
+      b = ByteBuffer.allocateDirect(Math.min(SCRATCH_MAX, Math.max(bytes.length, 2 * b.capacity())));
+      SCRATCH.set(b);
+    }
+    b.clear();
+    b.put(bytes).flip();
+    lua.push(b);
   }
 
   private static String describe(Lua lua, int idx) {

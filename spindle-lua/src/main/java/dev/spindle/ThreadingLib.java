@@ -11,7 +11,9 @@ import dev.spindle.kernel.sync.SharedQueue;
 import dev.spindle.kernel.wait.TaskWaiter;
 import dev.spindle.kernel.wait.Waiter;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -32,14 +34,19 @@ import party.iroiro.luajava.Lua;
  * </ul>
  *
  * <p>Queue items and promise values cross as the bytes of spindle/copy.lua's encoding, so any state can
- * take them. Priority queues order by a key the Lua side computes (a number or a string).
+ * take them; a queue item that is a number crosses as itself (a Long for an integer, a Double for a float),
+ * which any state takes back as the same number without decoding. Priority queues order by a key the Lua
+ * side computes (a number or a string).
  *
  * <p>Concurrency: the functions run on the reactor thread; the primitives themselves are thread-safe and
  * shared between states through {@link Spindle#share}.
  */
 final class ThreadingLib {
-  /** A queued item: its copy-encoded bytes and its priority key (a Double, a String, or null). */
-  record Item(byte[] bytes, Comparable<Object> key, long seq) {}
+  /**
+   * A queued item: a number as itself (Long, Double) or anything else as its copy-encoded bytes (byte[]); its
+   * priority key (a Double, a String, or null).
+   */
+  record Item(Object value, Comparable<Object> key, long seq) {}
 
   private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
 
@@ -152,13 +159,50 @@ final class ThreadingLib {
     return owners.computeIfAbsent(l.toInteger(idx), k -> new Object());
   }
 
+  /** The item at {@code idx}, with the priority key at {@code idx + 1}. */
   @SuppressWarnings("unchecked")
-  private Item item(Lua l, int idx) {
+  private static Item item(Lua l, int idx) {
+    Object key = l.isNumber(idx + 1) ? (Object) l.toNumber(idx + 1) : l.isString(idx + 1) ? LuaValues.string(l, idx + 1) : null;
+    return new Item(value(l, idx), (Comparable<Object>) key, SEQ.incrementAndGet());
+  }
+
+  /** An item's value as the Lua side passes it: a number as itself, anything else as its copy-encoded bytes. */
+  private static Object value(Lua l, int idx) {
+    if (l.type(idx) == Lua.LuaType.NUMBER) {
+      return l.isInteger(idx) ? (Object) l.toInteger(idx) : (Object) l.toNumber(idx);
+    }
     ByteBuffer b = l.toDirectBuffer(idx);
     byte[] bytes = new byte[b.remaining()];
     b.get(bytes);
-    Object key = l.isNumber(idx + 1) ? (Object) l.toNumber(idx + 1) : l.isString(idx + 1) ? LuaValues.string(l, idx + 1) : null;
-    return new Item(bytes, (Comparable<Object>) key, SEQ.incrementAndGet());
+    return bytes;
+  }
+
+  /**
+   * Offers the values {@code t[from..#t]} of the list at {@code idx} (items as {@link #value} reads them, no
+   * priority key) in order, until one does not fit; returns how many were accepted.
+   */
+  private static long offerFrom(SharedQueue q, Lua l, int idx, long from) {
+    long n = 0;
+    for (long i = from, len = l.rawLength(idx); i <= len; i++) {
+      l.rawGetI(idx, (int) i);
+      Item it = new Item(value(l, -1), null, SEQ.incrementAndGet());
+      l.pop(1);
+      if (!q.offer(it)) break;
+      n++;
+    }
+    return n;
+  }
+
+  /** Takes up to {@code max} items that are there now, in order; null if there are none. */
+  private static List<Object> pollUpTo(SharedQueue q, long max) {
+    List<Object> got = null;
+    for (long i = 0; i < max; i++) {
+      Object v = q.poll();
+      if (v == SharedQueue.EMPTY) break;
+      if (got == null) got = new ArrayList<>((int) Math.min(max, 256));
+      got.add(((Item) v).value);
+    }
+    return got;
   }
 
   /** Operations that never wait. */
@@ -207,8 +251,10 @@ final class ThreadingLib {
         case "put" -> q.offer(item(l, 4));
         case "get" -> {
           Object v = q.poll();
-          yield v == SharedQueue.EMPTY ? null : ((Item) v).bytes;
+          yield v == SharedQueue.EMPTY ? null : ((Item) v).value;
         }
+        case "put_many" -> offerFrom(q, l, 4, l.toInteger(5));
+        case "get_many" -> pollUpTo(q, l.toInteger(4));
         case "task_done" -> {
           q.taskDone();
           yield true;
@@ -221,8 +267,8 @@ final class ThreadingLib {
         case "reject" -> p.reject(item(l, 4));
         case "cancel" -> p.cancel();
         case "start" -> p.start();
-        case "value" -> p.state() == Promise.State.FULFILLED ? ((Item) p.value()).bytes
-            : p.state() == Promise.State.REJECTED ? ((Item) p.reason()).bytes : null;
+        case "value" -> p.state() == Promise.State.FULFILLED ? ((Item) p.value()).value
+            : p.state() == Promise.State.REJECTED ? ((Item) p.reason()).value : null;
         default -> p.state().name().toLowerCase();
       };
       default -> throw new IllegalArgumentException("not a primitive");
@@ -274,21 +320,26 @@ final class ThreadingLib {
         });
       }
       case SharedQueue q -> switch (what) {
+        // put and get try first without a waiter (the usual case for a queue that is neither full nor empty)
         case "put" -> {
           Item it = item(l, 4);
-          yield begin(l, w -> q.registerPut(w, it) ? Boolean.TRUE : null, q::unregisterPut);
+          yield q.offer(it) ? done(l, Boolean.TRUE)
+              : begin(l, w -> q.registerPut(w, it) ? Boolean.TRUE : null, q::unregisterPut);
         }
         case "join" -> begin(l, w -> q.registerJoin(w) ? Boolean.TRUE : null, w -> {
           q.unregisterJoin(w);
           return true;
         });
-        default -> begin(l, w -> {
-          Object v = q.registerGet(w);
-          return v == SharedQueue.EMPTY ? null : v;
-        }, w -> {
-          q.unregisterGet(w);
-          return true;
-        });
+        default -> {
+          Object now = q.poll();
+          yield now != SharedQueue.EMPTY ? done(l, now) : begin(l, w -> {
+            Object v = q.registerGet(w);
+            return v == SharedQueue.EMPTY ? null : v;
+          }, w -> {
+            q.unregisterGet(w);
+            return true;
+          });
+        }
       };
       case Promise p -> begin(l, w -> p.register(w) ? Boolean.TRUE : null, w -> {
         p.unregister(w);
@@ -306,7 +357,7 @@ final class ThreadingLib {
     int id = host.newEvent();
     TaskWaiter w = new TaskWaiter(reactor, v -> {
       waits.remove(id);
-      host.post(id, v instanceof Item it ? it.bytes : v);
+      host.post(id, v instanceof Item it ? it.value : v);
     });
     Object done;
     try {
@@ -317,13 +368,18 @@ final class ThreadingLib {
     }
     if (done != null) {
       w.cancel(); // never queued: gives its wake source back
-      l.push(true);
-      LuaValues.push(l, done instanceof Item it ? it.bytes : done);
-      return 2;
+      return done(l, done);
     }
     waits.put(id, new Pending(w, withdraw));
     l.push(false);
     l.push(id);
+    return 2;
+  }
+
+  /** The results of a wait that completed at once: true and its value (an item's number or bytes). */
+  private static int done(Lua l, Object value) {
+    l.push(true);
+    LuaValues.push(l, value instanceof Item it ? it.value : value);
     return 2;
   }
 }

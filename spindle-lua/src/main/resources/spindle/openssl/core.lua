@@ -6,7 +6,7 @@
 -- methods are filled in by the module that owns the class, which every module returning such objects
 -- requires first.
 local K = ...
-local ossl = K.ossl
+local function ossl(...) return K.ossl(...) end -- looked up at each call: K is emptied before the state closes
 local getmetatable, setmetatable, type, tostring, error = getmetatable, setmetatable, type, tostring, error
 local pack, unpack, getinfo = table.pack, table.unpack, debug.getinfo
 

@@ -1,15 +1,9 @@
 package dev.spindle.bench;
 
-import dev.spindle.ScriptResult;
 import dev.spindle.Spindle;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Whole-program benchmarks of Spindle's script scheduler, run side by side with their peers.
@@ -55,20 +48,16 @@ import java.util.concurrent.TimeUnit;
  *
  * Prints a markdown report on standard output; progress goes to standard error.
  */
-public final class ScriptBench {
-  private final Map<String, List<Double>> results = new LinkedHashMap<>(); // "impl metric" -> one per round
-  private final Map<String, String> info = new LinkedHashMap<>();
-  private final Path scripts;
+public final class ScriptBench extends Bench {
   private final String lua; // null: no peers
-  private final boolean raw;
   private final String clock; // "wall" or "cpu", passed to every script
-  private boolean recording = true;
   private boolean mockBroken;
 
+  private static final String CQUEUES_HINT = "install lua5.4 and lua-cqueues, or pass --lua none";
+
   private ScriptBench(Path scripts, String lua, boolean raw, String clock) {
-    this.scripts = scripts;
+    super(scripts, raw);
     this.lua = lua;
-    this.raw = raw;
     this.clock = clock;
   }
 
@@ -152,29 +141,16 @@ public final class ScriptBench {
     }
   }
 
-  /** Runs a bench script in a fresh Spindle run; records its @result lines under {@code impl}. */
+  /** Runs a bench script in a fresh Spindle run with its [N [clock]] arguments; records its @result lines. */
   private Map<String, Double> spindle(String impl, String script, int n) throws Exception {
-    return spindle(impl, script, n, tag -> {});
-  }
-
-  private Map<String, Double> spindle(String impl, String script, int n, java.util.function.Consumer<String> sync)
-      throws Exception {
-    Lines lines = new Lines(sync);
-    String src = Files.readString(scripts.resolve(script));
-    try (Spindle s = Spindle.builder().stdout(new PrintStream(lines, true, StandardCharsets.UTF_8)).build()) {
-      ScriptResult r = s.run(script, src, Integer.toString(n), clock).result().get(5, TimeUnit.MINUTES);
-      if (r.exitStatus() != 0) throw new IllegalStateException(script + " exited with " + r.exitStatus());
-    }
-    lines.flushLine();
-    record(impl, script, lines.results);
-    return lines.results;
+    return spindle(impl, script, tag -> {}, Integer.toString(n), clock);
   }
 
   /** The spawn figure on Spindle: the script's own numbers plus the Java heap and RSS at its two @sync points. */
   private void spawn(int threads) throws Exception {
     Map<String, long[]> at = new HashMap<>(); // tag -> {java heap used after GC, RSS}
-    Map<String, Double> res = spindle("spindle", "spawn_spindle.lua", threads,
-        tag -> at.put(tag, new long[] {heapAfterGc(), rss()}));
+    Map<String, Double> res = spindle("spindle", "spawn_spindle.lua",
+        tag -> at.put(tag, new long[] {heapAfterGc(), rss()}), Integer.toString(threads), clock);
     long[] base = at.get("base"), waiting = at.get("waiting");
     if (base == null || waiting == null) throw new IllegalStateException("spawn_spindle.lua: missing @sync");
     double javaPer = (double) (waiting[0] - base[0]) / threads;
@@ -213,97 +189,10 @@ public final class ScriptBench {
     List<String> cmd = new ArrayList<>();
     cmd.add(lua);
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    Lines lines = new Lines(tag -> {});
-    try (InputStream in = p.getInputStream()) {
-      in.transferTo(lines);
-    }
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException(lua + " " + script + ": timed out");
-    }
-    lines.flushLine();
-    if (p.exitValue() != 0) throw new IllegalStateException(lua + " " + script + " exited with " + p.exitValue());
-    record(impl, script, lines.results);
-  }
-
-  private void record(String impl, String script, Map<String, Double> res) {
-    if (res.isEmpty()) throw new IllegalStateException(impl + " " + script + ": no @result lines");
-    for (Map.Entry<String, Double> e : res.entrySet()) {
-      if (raw) progress("  %-8s %-26s %-24s %14.3f%s", impl, script, e.getKey(), e.getValue(), recording ? "" : " (warm-up)");
-      if (recording) results.computeIfAbsent(impl + " " + e.getKey(), k -> new ArrayList<>()).add(e.getValue());
-    }
-  }
-
-  /** Splits output into lines: "@result k v" is recorded, "@sync tag" calls back, "@info" is kept, the rest echoed. */
-  private final class Lines extends OutputStream {
-    final Map<String, Double> results = new LinkedHashMap<>();
-    private final java.util.function.Consumer<String> sync;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-    Lines(java.util.function.Consumer<String> sync) {
-      this.sync = sync;
-    }
-
-    @Override
-    public void write(int b) {
-      if (b == '\n') flushLine();
-      else line.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      for (int i = off; i < off + len; i++) write(b[i]);
-    }
-
-    void flushLine() {
-      if (line.size() == 0) return;
-      String s = line.toString(StandardCharsets.UTF_8);
-      line.reset();
-      String[] f = s.trim().split("\\s+");
-      if (f[0].equals("@result") && f.length == 3) {
-        results.put(f[1], Double.parseDouble(f[2]));
-      } else if (f[0].equals("@sync") && f.length == 2) {
-        sync.accept(f[1]);
-      } else if (f[0].equals("@info")) {
-        // e.g. which clock a portable script picked; not needed in the report
-      } else {
-        System.err.println("| " + s);
-      }
-    }
+    process(impl, script, cmd);
   }
 
   /* ---------------- the report ---------------- */
-
-  private List<Double> get(String key) {
-    List<Double> v = results.get(key);
-    return v == null ? List.of() : v;
-  }
-
-  private double median(String key) {
-    List<Double> v = new ArrayList<>(get(key));
-    if (v.isEmpty()) return Double.NaN;
-    v.sort(null);
-    int n = v.size();
-    return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
-  }
-
-  private String row(String what, String key, String unit, String fmt) {
-    List<Double> v = get(key);
-    if (v.isEmpty()) return "| " + what + " | n/a | | " + unit + " |\n";
-    double min = v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    double max = v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    double med = median(key);
-    // the spread as ± half the range, in % of the median (left out for figures near zero)
-    String spread = Math.abs(med) < 1 ? "" : String.format(Locale.ROOT, " (±%.0f%%)", (max - min) / Math.abs(med) * 50);
-    return String.format(Locale.ROOT, "| %s | **" + fmt + "** | " + fmt + " – " + fmt + "%s | %s |%n",
-        what, med, min, max, spread, unit);
-  }
-
-  private String goal(String what, double measured, String measuredText, String goalText, boolean met, String peer) {
-    return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", what, measuredText, peer, goalText,
-        Double.isNaN(measured) ? "n/a" : met ? "**yes**" : "**no**");
-  }
 
   private void report(Set<String> only, int reps, Sizes n) {
     StringBuilder o = new StringBuilder();
@@ -398,30 +287,12 @@ public final class ScriptBench {
   /* ---------------- environment ---------------- */
 
   private void describeMachine() {
-    info.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    info.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + " (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, "
-        + ManagementFactory.getGarbageCollectorMXBeans().get(0).getName() + ")");
-    info.put("Spindle's Lua", "Lua 5.4 through luajava (party.iroiro.luajava lua54)");
+    describeRuntime();
     if (lua != null) {
-      info.put("peer Lua", command(lua, "-v"));
-      info.put("cqueues", command(lua, "-e", "local c = require 'cqueues'; io.write(c.VERSION, ' (', c.VENDOR, ')')"));
+      info.put("peer Lua", command(CQUEUES_HINT, lua, "-v"));
+      info.put("cqueues", command(CQUEUES_HINT, lua, "-e", "local c = require 'cqueues'; io.write(c.VERSION, ' (', c.VENDOR, ')')"));
     } else {
       info.put("peers", "none (--lua none)");
-    }
-  }
-
-  private static String command(String... cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor();
-      return s.isEmpty() ? "?" : s.lines().findFirst().orElse("?");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + cmd[0] + " (install lua5.4 and lua-cqueues, or pass --lua none)", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "?";
     }
   }
 
@@ -443,18 +314,9 @@ public final class ScriptBench {
 
   /** Copies the bench scripts from the class path to a temporary directory, for the peer interpreters. */
   private static Path extractScripts() throws IOException {
-    Path dir = Files.createTempDirectory("spindle-bench");
-    dir.toFile().deleteOnExit();
-    for (String name : List.of("coro_roundtrip.lua", "lock_minimal.lua", "handoff_spindle.lua", "handoff_cqueues.lua",
-        "handoff_minsched.lua", "sched_mock.lua",
-        "mutex_spindle.lua", "spawn_spindle.lua", "spawn_cqueues.lua")) {
-      try (InputStream in = ScriptBench.class.getResourceAsStream("/bench/" + name)) {
-        if (in == null) throw new IllegalStateException("missing resource bench/" + name);
-        Path f = dir.resolve(name);
-        Files.copy(in, f);
-        f.toFile().deleteOnExit();
-      }
-    }
+    Path dir = extractScripts(List.of("coro_roundtrip.lua", "lock_minimal.lua", "handoff_spindle.lua",
+        "handoff_cqueues.lua", "handoff_minsched.lua", "sched_mock.lua",
+        "mutex_spindle.lua", "spawn_spindle.lua", "spawn_cqueues.lua"));
     // the runtime's own scheduler sources, from spindle-lua on the class path, for sched_mock.lua
     Path rt = Files.createDirectory(dir.resolve("runtime"));
     rt.toFile().deleteOnExit();
@@ -467,9 +329,5 @@ public final class ScriptBench {
       }
     }
     return dir;
-  }
-
-  private static void progress(String fmt, Object... args) {
-    System.err.println(String.format(Locale.ROOT, fmt, args));
   }
 }
