@@ -73,6 +73,13 @@ local function finite(x)
   return x and x == x and x > -huge and x < huge
 end
 
+-- Forgets host event `id` of a wait that ended another way, here and, through unwait(h, id), on the host.
+local function withdraw(unwait, h, id)
+  unwait(h, id)
+  S.unexpect(id)
+end
+S.withdraw = withdraw
+
 -- Blocks the calling coroutine until host event `id` fires or K.monotime() reaches `dl` (nil: no limit).
 -- unwait(h, id) withdraws the host side of a wait that ended by timeout. Returns true and the event's
 -- value when it fired, false on timeout.
@@ -83,37 +90,41 @@ function S.await(id, dl, what, unwait, h)
   if dl then
     local left = dl - K.monotime()
     if left <= 0 then
-      unwait(h, id)
-      S.unexpect(id)
+      withdraw(unwait, h, id)
       return false
     end
     timer = S.timer(ms(left), ticket)
   end
   local v, got = S.block(what)
-  if got ~= id then
-    unwait(h, id)
-    S.unexpect(id)
-  end
+  if got ~= id then withdraw(unwait, h, id) end
   untime(timer, got)
   return got == id, v
 end
 
--- Objects whose host side is a kernel Awaitable in the state's handles (signal listeners, file
--- notifiers), with its handle in o.h: their pollable kind, and a blocking take.
-S.awaitable = {
-  ready = function(o) return o.closed or K.aw_ready(o.h) end,
-  arm = function(o, t, ticket)
+-- arm and disarm of a pollable kind whose readiness is one host event: wait(o) registers it and returns
+-- its id (or true when the object is ready already), unwait(h, id) withdraws it (o.h is h).
+function S.hostwait(wait, unwait)
+  local function arm(o, _, ticket)
     if o.closed then return nil end
-    local id = K.aw_wait(o.h)
+    local id = wait(o)
+    if id == true then return nil end
     S.expect(id, ticket)
     return id
-  end,
-  disarm = function(o, id)
-    if id then
-      K.aw_unwait(o.h, id)
-      S.unexpect(id)
-    end
-  end,
+  end
+  local function disarm(o, id)
+    if id then withdraw(unwait, o.h, id) end
+  end
+  return arm, disarm
+end
+
+-- Objects whose host side is a kernel Awaitable in the state's handles (signal listeners, file
+-- notifiers), with its handle in o.h: their pollable kind, and a blocking take.
+local aw_arm, aw_disarm = S.hostwait(function(o) return K.aw_wait(o.h) end,
+  function(h, id) K.aw_unwait(h, id) end)
+S.awaitable = {
+  ready = function(o) return o.closed or K.aw_ready(o.h) end,
+  arm = aw_arm,
+  disarm = aw_disarm,
   timeout = function(o)
     if not o.closed and K.aw_ready(o.h) then return 0 end
     return o.tmo
@@ -259,7 +270,17 @@ local function poll(...)
   end
   local timer = first and S.timer(ms(first), ticket)
   local started = first and K.monotime()
-  local v, id = S.block("cqueues.poll")
+  -- a source on another thread (an isolated thread ending) may have become ready between the check above
+  -- and its arming, when no event of its own is left to wake us: look once more before blocking
+  local v, id, late
+  for i = 1, n do
+    local k = ks[i]
+    if k and k.ready(ts[i], evs[i]) then
+      late = true
+      break
+    end
+  end
+  if not late then v, id = S.block("cqueues.poll") end
   untime(timer, id)
   for i, reg in pairs(regs) do ks[i].disarm(ts[i], reg) end
   local out, elapsed = {}, started and K.monotime() - started

@@ -549,10 +549,7 @@ S.pollable[Socket] = {
     return ids
   end,
   disarm = function(o, ids)
-    for _, id in ipairs(ids) do
-      K.so_unwait(o.h, id)
-      S.unexpect(id)
-    end
+    for _, id in ipairs(ids) do S.withdraw(K.so_unwait, o.h, id) end
   end,
   timeout = function(o) return o.tmo end,
   cancel = function(o) if not o.closed then K.so_cancel(o.h) end end,

@@ -61,15 +61,15 @@ function Thread:pollfd() return self.fd end
 function Thread:events() return "r" end
 function Thread:timeout() end
 
+-- The host's wait for a run's end cannot be withdrawn; it ends with the thread and is then ignored.
+local arm, disarm = S.hostwait(function(o)
+  local done, id = K.script_wait(o.handle, -1)
+  return done or id
+end, function() end)
 S.pollable[Thread] = {
   ready = function(o) return K.script_status(o.handle) ~= "running" end,
-  arm = function(o, t, ticket)
-    local done, id = K.script_wait(o.handle, -1)
-    if done then S.wake(t, ticket, true) return nil end
-    S.expect(id, ticket)
-    return id
-  end,
-  disarm = function(_, id) if id then S.unexpect(id) end end,
+  arm = arm,
+  disarm = disarm,
   timeout = function() return nil end,
 }
 

@@ -159,21 +159,12 @@ function Resolver:timeout()
   return nil
 end
 
+local arm, disarm = S.hostwait(function(o) return K.dns_wait(o.h, true) end,
+  function(h, id) K.dns_unwait(h, id) end)
 S.pollable[Resolver] = {
   ready = function(o) return o.closed or K.dns_wait(o.h, false) == true end,
-  arm = function(o, t, ticket)
-    if o.closed then return nil end
-    local id = K.dns_wait(o.h, true)
-    if id == true then return nil end
-    S.expect(id, ticket)
-    return id
-  end,
-  disarm = function(o, id)
-    if id then
-      K.dns_unwait(o.h, id)
-      S.unexpect(id)
-    end
-  end,
+  arm = arm,
+  disarm = disarm,
   timeout = function() return nil end,
   cancel = function(o) if not o.closed then K.dns_cancel(o.h) end end,
 }
