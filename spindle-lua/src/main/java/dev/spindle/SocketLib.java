@@ -91,8 +91,8 @@ final class SocketLib {
       return 0;
     });
     LuaHostLib.set(lua, "so_pending", l -> {
-      LuaSocket s = lib.socket(l);
-      if (s == null || s.stream == null || s.stream.isClosed()) return 0;
+      LuaSocket s = lib.connection(l);
+      if (s == null) return 0;
       l.push(s.stream.input().readableBytes());
       l.push(s.outputPending());
       return 2;
@@ -101,8 +101,8 @@ final class SocketLib {
     LuaHostLib.set(lua, "so_starttls", lib::starttls);
     LuaHostLib.set(lua, "so_set", lib::set);
     LuaHostLib.set(lua, "so_unget", l -> {
-      LuaSocket s = lib.socket(l);
-      if (s == null || s.stream == null || s.stream.isClosed()) return 0;
+      LuaSocket s = lib.connection(l);
+      if (s == null) return 0;
       ByteBuffer b = l.toDirectBuffer(2);
       s.stream.unread(s.stream.input().alloc().buffer(b.remaining()).writeBytes(b));
       return 0;
@@ -113,11 +113,34 @@ final class SocketLib {
     return host.handles().get(l.toInteger(1), LuaSocket.class);
   }
 
+  /** The open connection of handle 1, or null (unknown, closed, a listener or a UDP socket). */
+  private LuaSocket connection(Lua l) {
+    LuaSocket s = socket(l);
+    return s == null || s.stream == null || s.stream.isClosed() ? null : s;
+  }
+
+  /** The socket of handle 1 if it can carry data now (an open connection or a UDP socket), or null. */
+  private LuaSocket carrier(Lua l) {
+    LuaSocket s = socket(l);
+    return s == null || s.listener != null || (s.stream != null && s.stream.isClosed()) ? null : s;
+  }
+
+  /** The Unix path at {@code pathIdx} if there is one, else host and port from {@code hostIdx}. */
   private static SocketAddress address(Lua l, int hostIdx, int pathIdx) {
     if (l.isString(pathIdx)) return UnixDomainSocketAddress.of(LuaValues.string(l, pathIdx));
+    return inet(l, hostIdx);
+  }
+
+  /** Host (a name stays unresolved; nil: any address) and port at {@code hostIdx}, {@code hostIdx + 1}. */
+  private static InetSocketAddress inet(Lua l, int hostIdx) {
     String h = LuaValues.string(l, hostIdx);
     int port = (int) l.toInteger(hostIdx + 1);
     return h == null ? new InetSocketAddress(port) : InetSocketAddress.createUnresolved(h, port);
+  }
+
+  /** An address to bind to: a name is looked up here (the JDK's lookup; binds take no resolver yet). */
+  private static SocketAddress bindable(SocketAddress a) {
+    return a instanceof InetSocketAddress i && i.isUnresolved() ? new InetSocketAddress(i.getHostString(), i.getPort()) : a;
   }
 
   /** The resolver for connecting to {@code a}: the system's for a name, none for a literal address or a path. */
@@ -137,20 +160,17 @@ final class SocketLib {
 
   /** so_listen(host, port, path, reuseaddr, reuseport, nodelay) -> handle */
   private int listen(Lua l) {
-    SocketAddress a = address(l, 1, 3);
-    if (a instanceof InetSocketAddress i && i.isUnresolved()) a = new InetSocketAddress(i.getHostString(), i.getPort());
-    Listener ln = Listener.bind(reactor, a, l.toBoolean(4), l.toBoolean(5), l.toBoolean(6));
+    Listener ln = Listener.bind(reactor, bindable(address(l, 1, 3)), l.toBoolean(4), l.toBoolean(5), l.toBoolean(6));
     l.push(host.handles().add(new LuaSocket(ln)));
     return 1;
   }
 
   /** so_udp(host, port, connect, broadcast) -> handle: connected to host:port, or bound to it */
   private int udp(Lua l) {
-    SocketAddress a = address(l, 1, 99);
+    InetSocketAddress a = inet(l, 1);
     DatagramEndpoint d = l.toBoolean(3)
         ? DatagramEndpoint.connect(reactor, a, l.toBoolean(4), byName(a))
-        : DatagramEndpoint.bind(reactor, a instanceof InetSocketAddress i && i.isUnresolved()
-            ? new InetSocketAddress(i.getHostString(), i.getPort()) : a, l.toBoolean(4));
+        : DatagramEndpoint.bind(reactor, bindable(a), l.toBoolean(4));
     l.push(host.handles().add(new LuaSocket(d)));
     return 1;
   }
@@ -198,8 +218,8 @@ final class SocketLib {
 
   /** so_read(h, format, wait) -> string | false (EOF) | nil, errno[, event id] */
   private int read(Lua l) {
-    LuaSocket s = socket(l);
-    if (s == null || s.listener != null || (s.stream != null && s.stream.isClosed())) return fail(l, Errno.EBADF);
+    LuaSocket s = carrier(l);
+    if (s == null) return fail(l, Errno.EBADF);
     String format = l.isInteger(2) ? "" : l.toString(2);
     long count = l.isInteger(2) ? l.toInteger(2) : 0;
     Object r = s.dgram != null ? s.receive(format, count) : s.read(format, count);
@@ -217,15 +237,15 @@ final class SocketLib {
 
   /** so_write(h, string, wait) -> 0 | errno[, event id] */
   private int write(Lua l) {
-    LuaSocket s = socket(l);
-    if (s == null || s.listener != null || (s.stream != null && s.stream.isClosed())) return status(l, Errno.EBADF);
+    LuaSocket s = carrier(l);
+    if (s == null) return status(l, Errno.EBADF);
     return writeResult(l, s, s.write(l.toDirectBuffer(2)));
   }
 
   /** so_flush(h, wait) -> 0 | errno[, event id] */
   private int flush(Lua l) {
-    LuaSocket s = socket(l);
-    if (s == null || s.listener != null || (s.stream != null && s.stream.isClosed())) return status(l, Errno.EBADF);
+    LuaSocket s = carrier(l);
+    if (s == null) return status(l, Errno.EBADF);
     return writeResult(l, s, s.flush());
   }
 
@@ -304,8 +324,8 @@ final class SocketLib {
    * The peer name checked and sent (SNI) is sendname when it is a string, none when it is false, else host.
    */
   private int starttls(Lua l) {
-    LuaSocket s = socket(l);
-    if (s == null || s.stream == null || s.stream.isClosed()) {
+    LuaSocket s = connection(l);
+    if (s == null) {
       l.push(false);
       l.push("not a connected stream socket");
       return 2;
