@@ -185,8 +185,7 @@ end
 function S.record(co, ctl, first)
   nextid = nextid + 1
   local cur = S.cur
-  return { co = co, id = nextid, ctl = ctl, ticket = 0, state = READY, resv = first,
-    script = cur and cur.script, src = cur and where(cur.inner or cur.co) }
+  return { co = co, id = nextid, ctl = ctl, ticket = 0, state = READY, resv = first, script = cur and cur.script }
 end
 
 local conclude
