@@ -105,6 +105,13 @@ function Promise:wait(timeout) return (P.wait("a future's result", self, "wait",
 -- The values (fulfilled) or the error (rejected).
 function Promise:outcome() return P.decode(P.now(self, "value")) end
 
+-- A unique error value of module `mod` (queue.Full, concurrent.futures.TimeoutError): raised with error(),
+-- compared with == after pcall, printed with its full name.
+function P.exception(mod, name)
+  local full = mod .. "." .. name
+  return setmetatable({ name = name }, { __name = full, __tostring = function() return full end })
+end
+
 -- Validates a Python-style timeout argument: nil or negative means none.
 function P.timeout(fn, t, i)
   if t ~= nil and type(t) ~= "number" then

@@ -6,11 +6,8 @@ local S, K, P = ...
 
 local M = {}
 
-local function exception(name)
-  return setmetatable({ name = name }, { __name = "queue." .. name, __tostring = function() return "queue." .. name end })
-end
-M.Full = exception("Full")
-M.Empty = exception("Empty")
+M.Full = P.exception("queue", "Full")
+M.Empty = P.exception("queue", "Empty")
 
 local Queue = P.class("queue.Queue", "SharedQueue")
 

@@ -9,11 +9,8 @@ local M = {
   FIRST_COMPLETED = "FIRST_COMPLETED", FIRST_EXCEPTION = "FIRST_EXCEPTION", ALL_COMPLETED = "ALL_COMPLETED",
 }
 
-local function exception(name)
-  return setmetatable({ name = name }, { __name = name, __tostring = function() return "concurrent.futures." .. name end })
-end
-M.TimeoutError = exception("TimeoutError")
-M.CancelledError = exception("CancelledError")
+M.TimeoutError = P.exception("concurrent.futures", "TimeoutError")
+M.CancelledError = P.exception("concurrent.futures", "CancelledError")
 
 ---------------------------------------------------------------------------------------------------------
 -- Future
