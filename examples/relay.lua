@@ -117,6 +117,7 @@ local function relay(cq, ctx, stats)
   cq:wrap(function() -- fan out: every datagram to every client's queue, waiting for room (no drops)
     while nclients < CLIENTS do joined:wait() end
     stats.ready = true
+    stats.serving:signal()
     for msg in udp:lines("*a") do
       stats.received = stats.received + 1
       local seq = tonumber(msg:match("^(%d+) "))
@@ -152,7 +153,7 @@ client_ctx:setStore(xstore.new():add(crt))
 
 local cq = cqueues.new()
 local stats = { received = 0, waits_for_room = 0, handshake_failures = 0, lost_before_relay = 0, last_seq = 0,
-  order = {}, ready = false }
+  order = {}, ready = false, serving = condition.new() }
 local uport, tport = relay(cq, server_ctx, stats)
 
 local results = {}
@@ -177,7 +178,7 @@ for i = 1, CLIENTS do
 end
 
 cq:wrap(function() -- the burst, sent once every client is in
-  while not stats.ready do cqueues.sleep(0.01) end
+  while not stats.ready do stats.serving:wait() end
   local sender = socket.connect { host = "127.0.0.1", port = uport, type = socket.SOCK_DGRAM }
   sender:setmode("b", "b")
   assert(sender:connect())
